@@ -1,0 +1,212 @@
+package io.iotpipeline.domain;
+
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The validation rules of the wire format: what makes an event acceptable, and which of its devices become readings.
+ * Column limits mirror {@code sql/V1__readings_and_dead_letters.sql}, so a value that passes here always fits its row.
+ */
+public final class ReadingRules {
+
+    public static final Set<String> STATUSES = Set.of("SUCCESS", "ERROR", "STANDBY");
+    static final int MAX_CUSTOMER_ID = 20;
+    static final int MAX_PUBLISHER = 50;
+    static final int MAX_DEVICE_ID = 20;
+    static final int MAX_MEASURE = 10;
+
+    /** {@code yyyy-MM-dd HH:mm:ss} with an optional fraction of up to 9 digits, as devices send it (UTC). */
+    public static final DateTimeFormatter EVENT_TIME = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+            .toFormatter();
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Set<String> FIXED_DEVICE_FIELDS = Set.of("deviceId", "temperature", "measure", "status");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ReadingRules() {
+    }
+
+    /**
+     * Checks the event-level fields.
+     *
+     * @throws InvalidEventException when the event as a whole cannot be stored
+     */
+    public static DeviceEvent checkEvent(DeviceEvent event) throws InvalidEventException {
+        if (event == null) {
+            throw new InvalidEventException("payload is JSON null, not an event object");
+        }
+        if (event.eventId() == null || !UUID_TEXT.matcher(event.eventId()).matches()) {
+            throw new InvalidEventException("eventId " + quote(event.eventId()) + " is not a UUID");
+        }
+        if (event.eventOffset() == null) {
+            throw new InvalidEventException("eventOffset is missing");
+        }
+        requireText("eventPublisher", event.eventPublisher(), MAX_PUBLISHER);
+        requireText("customerId", event.customerId(), MAX_CUSTOMER_ID);
+        parseEventTime(event.eventTime());
+        if (event.data() == null || event.data().devices() == null) {
+            throw new InvalidEventException("data.devices is missing");
+        }
+        if (event.data().devices().isEmpty()) {
+            throw new InvalidEventException("data.devices is empty: the event carries no reading");
+        }
+        return event;
+    }
+
+    /**
+     * Splits {@code data.devices} of a checked event into one item per device: a {@link DeviceReading} when the device
+     * is valid, otherwise a {@link DeadLetter} saying why.
+     */
+    public static List<Object> readings(DeviceEvent event, SourceRecord source) throws InvalidEventException {
+        checkEvent(event);
+        UUID eventId = UUID.fromString(event.eventId());
+        LocalDateTime eventTime = parseEventTime(event.eventTime());
+        List<JsonNode> devices = event.data().devices();
+        List<Object> items = new ArrayList<>(devices.size());
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < devices.size(); i++) {
+            JsonNode device = devices.get(i);
+            String deviceId = device != null && device.path("deviceId").isValueNode()
+                    ? device.path("deviceId").asText() : null;
+            String problem = deviceProblem(device);
+            if (problem == null && !seen.add(deviceId)) {
+                problem = "deviceId " + quote(deviceId) + " appears twice in the event";
+            }
+            if (problem != null) {
+                items.add(DeadLetter.ofDevice(source, i, "data.devices[" + i + "]: " + problem, event.eventId(),
+                        deviceId, String.valueOf(device)));
+                continue;
+            }
+            items.add(new DeviceReading(eventId, event.customerId(), event.eventOffset(), event.eventPublisher(),
+                    eventTime, deviceId, device.get("measure").asText(), device.get("status").asText(),
+                    temperature(device.get("temperature")), extraFields(device), source));
+        }
+        return items;
+    }
+
+    static LocalDateTime parseEventTime(String text) throws InvalidEventException {
+        if (text == null) {
+            throw new InvalidEventException("eventTime is missing");
+        }
+        try {
+            return LocalDateTime.parse(text, EVENT_TIME);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException(
+                    "eventTime " + quote(text) + " is not a time in the format yyyy-MM-dd HH:mm:ss.SSSSSS");
+        }
+    }
+
+    /** Why a device entry cannot be stored, or null when it can. */
+    static String deviceProblem(JsonNode device) {
+        if (device == null || !device.isObject()) {
+            return "is not a JSON object";
+        }
+        String problem = textProblem("deviceId", device.get("deviceId"), MAX_DEVICE_ID);
+        if (problem == null) {
+            problem = textProblem("measure", device.get("measure"), MAX_MEASURE);
+        }
+        if (problem == null) {
+            JsonNode status = device.get("status");
+            if (status == null || status.isNull()) {
+                problem = "status is missing";
+            } else if (!status.isTextual() || !STATUSES.contains(status.asText())) {
+                problem = "status " + quote(status.toString()) + " is not one of SUCCESS, ERROR, STANDBY";
+            }
+        }
+        if (problem == null) {
+            JsonNode temperature = device.get("temperature");
+            if (temperature == null || temperature.isNull()) {
+                problem = "temperature is missing";
+            } else if (Double.isNaN(temperature(temperature))) {
+                problem = "temperature " + quote(temperature.toString()) + " is not a finite number";
+            }
+        }
+        return problem;
+    }
+
+    /** A JSON number, or a string holding one (some firmwares quote numbers); NaN when neither. */
+    static double temperature(JsonNode node) {
+        double value = Double.NaN;
+        if (node.isNumber()) {
+            value = node.asDouble();
+        } else if (node.isTextual()) {
+            try {
+                value = Double.parseDouble(node.asText().trim());
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.isFinite(value) ? value : Double.NaN;
+    }
+
+    static String extraFields(JsonNode device) {
+        ObjectNode extra = null;
+        Iterator<Map.Entry<String, JsonNode>> fields = device.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!FIXED_DEVICE_FIELDS.contains(field.getKey())) {
+                if (extra == null) {
+                    extra = JSON.createObjectNode();
+                }
+                extra.set(field.getKey(), field.getValue());
+            }
+        }
+        return extra == null ? null : extra.toString().replace("\\u0000", "\\uFFFD");
+    }
+
+    private static String textProblem(String name, JsonNode value, int maxLength) {
+        if (value == null || value.isNull()) {
+            return name + " is missing";
+        }
+        if (!value.isTextual()) {
+            return name + " " + quote(value.toString()) + " is not a string";
+        }
+        return lengthProblem(name, value.asText(), maxLength);
+    }
+
+    private static void requireText(String name, String value, int maxLength) throws InvalidEventException {
+        String problem = value == null ? name + " is missing" : lengthProblem(name, value, maxLength);
+        if (problem != null) {
+            throw new InvalidEventException(problem);
+        }
+    }
+
+    private static String lengthProblem(String name, String value, int maxLength) {
+        if (value.isBlank()) {
+            return name + " is blank";
+        }
+        if (value.length() > maxLength) {
+            return name + " is " + value.length() + " characters long, more than " + maxLength;
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            return name + " contains a NUL character";
+        }
+        return null;
+    }
+
+    /** Quotes a value for a reason text, cut short so a 1 MB field does not make a 1 MB reason. */
+    static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return "'" + (value.length() > 60 ? value.substring(0, 60) + "…" : value) + "'";
+    }
+}

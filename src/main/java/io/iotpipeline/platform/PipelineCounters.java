@@ -1,0 +1,77 @@
+package io.iotpipeline.platform;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Running totals for the progress line operators read in the log. */
+public class PipelineCounters {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.iotpipeline.progress");
+
+    private final AtomicLong eventsPublished = new AtomicLong();
+    private final AtomicLong recordsCommitted = new AtomicLong();
+    private final AtomicLong rowsWritten = new AtomicLong();
+    private final AtomicLong deadLetters = new AtomicLong();
+    private final AtomicReference<String> lastDeadLetterReason = new AtomicReference<>();
+    private long reportedAtNanos = System.nanoTime();
+    private long reportedRecords;
+    private long reportedRows;
+    private long reportedDeadLetters;
+    private long reportedPublished;
+
+    public void eventsPublished(int count) {
+        eventsPublished.addAndGet(count);
+    }
+
+    public void rowsWritten(int count) {
+        rowsWritten.addAndGet(count);
+    }
+
+    public void batchCommitted(int records) {
+        recordsCommitted.addAndGet(records);
+    }
+
+    public void deadLetter(String reason) {
+        deadLetters.incrementAndGet();
+        lastDeadLetterReason.set(reason);
+    }
+
+    public long recordsCommitted() {
+        return recordsCommitted.get();
+    }
+
+    public long rowsWritten() {
+        return rowsWritten.get();
+    }
+
+    public long deadLetters() {
+        return deadLetters.get();
+    }
+
+    /** Logs one line when anything moved since the last report. */
+    public synchronized void report() {
+        long now = System.nanoTime();
+        double seconds = Math.max(0.001, (now - reportedAtNanos) / 1e9);
+        long published = eventsPublished.get();
+        long records = recordsCommitted.get();
+        long rows = rowsWritten.get();
+        long dead = deadLetters.get();
+        if (published == reportedPublished && records == reportedRecords && rows == reportedRows
+                && dead == reportedDeadLetters) {
+            return;
+        }
+        LOG.info("Progress: {} events/s published, {} events/s consumed, {} rows/s written;"
+                + " totals: {} published, {} consumed, {} rows written, {} dead letters{}",
+                Math.round((published - reportedPublished) / seconds), Math.round((records - reportedRecords) / seconds),
+                Math.round((rows - reportedRows) / seconds), published, records, rows, dead,
+                dead > reportedDeadLetters ? " (latest: " + lastDeadLetterReason.get() + ")" : "");
+        reportedAtNanos = now;
+        reportedPublished = published;
+        reportedRecords = records;
+        reportedRows = rows;
+        reportedDeadLetters = dead;
+    }
+}

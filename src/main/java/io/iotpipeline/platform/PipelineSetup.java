@@ -1,0 +1,110 @@
+package io.iotpipeline.platform;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import io.iotpipeline.simulator.DeviceSimulator;
+import io.iotpipeline.simulator.SimulatorSettings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects the pipeline to Kafka and PostgreSQL before the routes start. With {@code kafka.brokers} or {@code db.url}
+ * unset it first starts the embedded server for it; the routes then use exactly the same path as with external ones.
+ */
+@Configuration
+public class PipelineSetup implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineSetup.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        var properties = context.getPropertiesComponent();
+        java.util.function.Function<String, String> prop = key -> properties.resolveProperty(key)
+                .orElseThrow(() -> new IllegalStateException("missing property " + key)).trim();
+
+        String dbUrl = prop.apply("db.url");
+        String dbUser = prop.apply("db.user");
+        if (dbUrl.isEmpty()) {
+            EmbeddedDatabase database = EmbeddedDatabase.start(Path.of(prop.apply("db.embedded.dataDir")),
+                    Integer.parseInt(prop.apply("db.embedded.port")));
+            context.addService(database, true, false);
+            dbUrl = database.jdbcUrl();
+            dbUser = "postgres";
+        }
+        BasicDataSource dataSource = Database.pool(dbUrl, dbUser, prop.apply("db.password"),
+                Integer.parseInt(prop.apply("db.pool.maxConnections")));
+        context.addService(new ClosingService(dataSource::close), true, false);
+        Database.migrate(dataSource, dbUrl, dbUser);
+        context.getRegistry().bind("dataSource", dataSource);
+
+        String brokers = prop.apply("kafka.brokers");
+        if (brokers.isEmpty()) {
+            EmbeddedKafka kafka = EmbeddedKafka.start(Path.of(prop.apply("kafka.embedded.dataDir")),
+                    Integer.parseInt(prop.apply("kafka.embedded.port")),
+                    Integer.parseInt(prop.apply("kafka.embedded.controllerPort")));
+            context.addService(kafka, true, false);
+            brokers = kafka.bootstrapServers();
+        }
+        KafkaTopics.ensure(brokers, prop.apply("kafka.topic"), Integer.parseInt(prop.apply("kafka.topic.partitions")),
+                Short.parseShort(prop.apply("kafka.topic.replicationFactor")));
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(brokers);
+
+        context.getRegistry().bind("pipelineCounters", new PipelineCounters());
+        context.getRegistry().bind("deviceSimulator", new DeviceSimulator(simulatorSettings(prop), Clock.systemUTC()));
+
+        LOG.info("Pipeline connected: Kafka {} topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
+                + " psql '{}' -c 'select count(*) from iot_device_events'",
+                brokers, prop.apply("kafka.topic"), dbUrl, dbUser, psqlUrl(dbUrl, dbUser));
+    }
+
+    static SimulatorSettings simulatorSettings(java.util.function.Function<String, String> prop) {
+        return new SimulatorSettings(
+                Double.parseDouble(prop.apply("simulator.eventsPerSecond")),
+                Long.parseLong(prop.apply("simulator.tickMs")),
+                Integer.parseInt(prop.apply("simulator.customers")),
+                Integer.parseInt(prop.apply("simulator.firstCustomerNumber")),
+                Integer.parseInt(prop.apply("simulator.devices")),
+                Integer.parseInt(prop.apply("simulator.devicesPerEvent.min")),
+                Integer.parseInt(prop.apply("simulator.devicesPerEvent.max")),
+                SimulatorSettings.parseStatusMix(prop.apply("simulator.statusMix")),
+                Double.parseDouble(prop.apply("simulator.temperature.min")),
+                Double.parseDouble(prop.apply("simulator.temperature.max")),
+                Double.parseDouble(prop.apply("simulator.temperature.maxStep")),
+                Double.parseDouble(prop.apply("simulator.late.share")),
+                Long.parseLong(prop.apply("simulator.late.maxSeconds")),
+                Double.parseDouble(prop.apply("simulator.duplicate.share")),
+                Long.parseLong(prop.apply("simulator.maxEvents")),
+                Long.parseLong(prop.apply("simulator.seed")));
+    }
+
+    /** The JDBC URL as a libpq URL, so the log line can be pasted into psql. */
+    static String psqlUrl(String jdbcUrl, String user) {
+        return jdbcUrl.replaceFirst("^jdbc:postgresql://", "postgresql://" + user + "@");
+    }
+
+    /** Stops a resource with the Camel context, after the routes. */
+    record ClosingService(Closer closer) implements org.apache.camel.Service {
+        interface Closer {
+            void close() throws Exception;
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+            try {
+                closer.close();
+            } catch (Exception e) {
+                LOG.warn("Could not close cleanly: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.iotpipeline.routes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.iotpipeline.domain.DeadLetter;
+import io.iotpipeline.domain.DeviceEvent;
+import io.iotpipeline.domain.InvalidEventException;
+import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.domain.SourceRecord;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jackson.JacksonDataFormat;
+import org.apache.camel.component.kafka.KafkaConstants;
+
+/**
+ * Ingest stage: consumes {@code device_stream} in batches, unmarshals each event, splits {@code data.devices} into
+ * readings and filters the bad ones into dead letters, then hands the batch to the store stage.
+ * <p>
+ * Delivery guarantee: a batch is processed synchronously in the consumer thread and its offsets are committed only
+ * after the store stage has committed its rows. Auto-commit is off; on any failure the batch is not committed and
+ * {@code breakOnFirstError} makes the consumer re-read from the last committed offsets, so each reading is delivered
+ * at least once and stored once by the idempotent insert.
+ */
+public class IngestRoute extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        JacksonDataFormat eventJson = new JacksonDataFormat(DeviceEvent.class);
+        eventJson.setDisableFeatures(DeserializationFeature.ACCEPT_FLOAT_AS_INT.name());
+
+        from("kafka:{{kafka.topic}}?groupId={{kafka.consumer.groupId}}&autoOffsetReset=earliest"
+                + "&batching=true&maxPollRecords={{store.batch.maxEvents}}&batchingIntervalMs={{store.batch.maxWaitMs}}"
+                + "&pollTimeoutMs={{kafka.consumer.pollTimeoutMs}}&maxPollIntervalMs={{kafka.consumer.maxPollIntervalMs}}"
+                + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true")
+                .routeId("ingest").autoStartup("{{store.enabled}}")
+                .process(KafkaBatchCommit::remember)
+                .split(body(), new ReadingCollector()).stopOnException()
+                    .setBody(IngestRoute::sourceRecord)
+                    .to("direct:read-event")
+                .end()
+                .to("direct:store-readings")
+                .process(KafkaBatchCommit::commit)
+                .bean("pipelineCounters", "batchCommitted(${exchangeProperty.iotKafkaBatchCommit.records})");
+
+        from("direct:read-event").routeId("read-event")
+                .onException(JsonProcessingException.class, InvalidEventException.class).handled(true)
+                    .setBody(IngestRoute::unreadableEvent)
+                    .to("direct:store-dead-letter")
+                .end()
+                .setProperty("source", body())
+                .setBody(simple("${body.payload}"))
+                .unmarshal(eventJson)
+                .split(method(ReadingRules.class, "readings(${body}, ${exchangeProperty.source})"), new ReadingCollector())
+                        .stopOnException()
+                    .filter(body().isInstanceOf(DeadLetter.class))
+                        .to("direct:store-dead-letter")
+                    .end()
+                .end();
+    }
+
+    static SourceRecord sourceRecord(Exchange exchange) {
+        Exchange record = exchange.getMessage().getBody(Exchange.class);
+        var message = record.getMessage();
+        return new SourceRecord(message.getHeader(KafkaConstants.TOPIC, String.class),
+                message.getHeader(KafkaConstants.PARTITION, Integer.class),
+                message.getHeader(KafkaConstants.OFFSET, Long.class),
+                message.getHeader(KafkaConstants.KEY, String.class),
+                message.getBody(String.class));
+    }
+
+    static DeadLetter unreadableEvent(Exchange exchange) {
+        SourceRecord source = exchange.getProperty("source", SourceRecord.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = cause instanceof JsonProcessingException json
+                ? "not a readable event: " + json.getOriginalMessage()
+                : cause.getMessage();
+        String eventId = exchange.getMessage().getBody() instanceof DeviceEvent event ? event.eventId() : null;
+        return DeadLetter.ofEvent(source, reason, eventId);
+    }
+}

@@ -1,0 +1,67 @@
+package io.iotpipeline.routes;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Commits the Kafka offsets of one consumed batch, per partition, after its rows are in PostgreSQL.
+ * <p>
+ * camel-kafka's own batch commit commits only the partition of the last record; a batch spans partitions, so this
+ * commits the highest offset of each. The KafkaConsumer may only be used from its polling thread: {@link #remember}
+ * notes that thread when the batch arrives, and {@link #commit} refuses to run anywhere else, which fails the batch
+ * (it is then polled again) rather than commit from a foreign thread.
+ */
+public final class KafkaBatchCommit {
+
+    static final String PROPERTY = "iotKafkaBatchCommit";
+
+    private final Map<TopicPartition, KafkaManualCommit> lastPerPartition = new HashMap<>();
+    private final Thread pollingThread = Thread.currentThread();
+    private final int records;
+
+    private KafkaBatchCommit(List<?> records) {
+        this.records = records.size();
+        for (Object item : records) {
+            Exchange record = (Exchange) item;
+            KafkaManualCommit commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+            Integer partition = record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
+            if (commit != null && topic != null && partition != null) {
+                // records of one partition arrive in offset order, so the last one seen is the highest
+                lastPerPartition.put(new TopicPartition(topic, partition), commit);
+            }
+        }
+    }
+
+    /** Called first on the batch exchange, in the consumer thread. */
+    public static void remember(Exchange batch) {
+        batch.setProperty(PROPERTY, new KafkaBatchCommit(batch.getMessage().getBody(List.class)));
+    }
+
+    /** Called last, once the batch's readings and dead letters are committed in the database. */
+    public static void commit(Exchange batch) {
+        KafkaBatchCommit offsets = batch.getProperty(PROPERTY, KafkaBatchCommit.class);
+        if (offsets == null) {
+            throw new IllegalStateException("no Kafka batch to commit on this exchange");
+        }
+        if (Thread.currentThread() != offsets.pollingThread) {
+            throw new IllegalStateException("Kafka offsets must be committed from the consumer thread "
+                    + offsets.pollingThread.getName() + ", not " + Thread.currentThread().getName());
+        }
+        offsets.lastPerPartition.values().forEach(KafkaManualCommit::commit);
+    }
+
+    public int records() {
+        return records;
+    }
+
+    public int partitions() {
+        return lastPerPartition.size();
+    }
+}

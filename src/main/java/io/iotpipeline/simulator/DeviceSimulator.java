@@ -1,0 +1,151 @@
+package io.iotpipeline.simulator;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A fleet of simulated devices. Each tick yields the events due at the configured rate, in the exact wire format.
+ * Temperatures drift as a bounded random walk per (customer, device), so series look like real sensors; some events
+ * are late (eventTime in the past) and some are re-sent unchanged, to exercise late-data and duplicate handling.
+ */
+public class DeviceSimulator {
+
+    static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+    private static final int RECENT_EVENTS_KEPT = 256;
+
+    /** One event ready to publish, keyed by its customer. */
+    public record SimulatedEvent(String customerId, String eventId, String json, boolean duplicate) {
+    }
+
+    private final SimulatorSettings settings;
+    private final Clock clock;
+    private final Random random;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Double> temperatures = new HashMap<>();
+    private final List<SimulatedEvent> recent = new ArrayList<>();
+    private double due;
+    private long nextOffset = 10001;
+    private long produced;
+
+    public DeviceSimulator(SimulatorSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.random = settings.seed() == 0 ? new Random() : new Random(settings.seed());
+    }
+
+    /** The events due in one tick of {@code tickMs}, including re-sent duplicates. */
+    public synchronized List<SimulatedEvent> tick() {
+        due += settings.eventsPerSecond() * settings.tickMs() / 1000.0;
+        int count = (int) due;
+        due -= count;
+        List<SimulatedEvent> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (!recent.isEmpty() && random.nextDouble() < settings.duplicateShare()) {
+                SimulatedEvent original = recent.get(random.nextInt(recent.size()));
+                events.add(new SimulatedEvent(original.customerId(), original.eventId(), original.json(), true));
+                continue;
+            }
+            if (settings.maxEvents() > 0 && produced >= settings.maxEvents()) {
+                break;
+            }
+            SimulatedEvent event = newEvent();
+            produced++;
+            events.add(event);
+            if (recent.size() < RECENT_EVENTS_KEPT) {
+                recent.add(event);
+            } else {
+                recent.set(random.nextInt(RECENT_EVENTS_KEPT), event);
+            }
+        }
+        return events;
+    }
+
+    /** New (not re-sent) events produced so far. */
+    public synchronized long produced() {
+        return produced;
+    }
+
+    public synchronized boolean finished() {
+        return settings.maxEvents() > 0 && produced >= settings.maxEvents();
+    }
+
+    SimulatedEvent newEvent() {
+        String customerId = String.format("CI%05d", settings.firstCustomerNumber() + random.nextInt(settings.customers()));
+        String eventId = UUID.randomUUID().toString();
+        ObjectNode event = json.createObjectNode();
+        event.put("eventId", eventId);
+        event.put("eventOffset", nextOffset++);
+        event.put("eventPublisher", "device");
+        event.put("customerId", customerId);
+        ArrayNode devices = event.putObject("data").putArray("devices");
+        for (String deviceId : pickDevices()) {
+            ObjectNode device = devices.addObject();
+            device.put("deviceId", deviceId);
+            device.put("temperature", nextTemperature(customerId + "/" + deviceId));
+            device.put("measure", "C");
+            device.put("status", pickStatus());
+        }
+        event.put("eventTime", eventTime().format(EVENT_TIME));
+        return new SimulatedEvent(customerId, eventId, event.toString(), false);
+    }
+
+    private List<String> pickDevices() {
+        int span = settings.maxDevicesPerEvent() - settings.minDevicesPerEvent() + 1;
+        int count = settings.minDevicesPerEvent() + random.nextInt(span);
+        List<String> pool = new ArrayList<>(settings.devices());
+        for (int d = 1; d <= settings.devices(); d++) {
+            pool.add(String.format("D%03d", d));
+        }
+        Collections.shuffle(pool, random);
+        List<String> picked = new ArrayList<>(pool.subList(0, count));
+        Collections.sort(picked);
+        return picked;
+    }
+
+    /** A bounded random walk pulled gently towards the middle of the range: drift, not white noise. */
+    double nextTemperature(String device) {
+        double min = settings.minTemperature();
+        double max = settings.maxTemperature();
+        double middle = (min + max) / 2;
+        double current = temperatures.computeIfAbsent(device, d -> middle + (random.nextDouble() - 0.5) * (max - min) / 2);
+        double step = (random.nextDouble() * 2 - 1) * settings.maxStepPerReading() + (middle - current) * 0.02;
+        double next = Math.max(min, Math.min(max, current + step));
+        temperatures.put(device, next);
+        return Math.round(next * 10) / 10.0;
+    }
+
+    private String pickStatus() {
+        double total = settings.statusMix().values().stream().mapToDouble(Double::doubleValue).sum();
+        double roll = random.nextDouble() * total;
+        String last = null;
+        for (Map.Entry<String, Double> entry : settings.statusMix().entrySet()) {
+            last = entry.getKey();
+            roll -= entry.getValue();
+            if (roll < 0) {
+                return last;
+            }
+        }
+        return last;
+    }
+
+    private LocalDateTime eventTime() {
+        LocalDateTime now = LocalDateTime.now(clock.withZone(ZoneOffset.UTC));
+        if (random.nextDouble() < settings.lateShare()) {
+            return now.minusSeconds(1 + (long) (random.nextDouble() * settings.lateMaxSeconds()));
+        }
+        return now;
+    }
+}

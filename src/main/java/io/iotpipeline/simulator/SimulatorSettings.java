@@ -1,0 +1,62 @@
+package io.iotpipeline.simulator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How the simulated fleet behaves; every value comes from {@code simulator.*} properties.
+ *
+ * @param statusMix relative weights of SUCCESS, ERROR, STANDBY
+ * @param lateShare share of events whose eventTime lies in the past by up to {@code lateMaxSeconds}
+ * @param duplicateShare share of sends that re-send an already sent event unchanged
+ * @param maxEvents stop after this many new events (0: never)
+ * @param seed random seed (0: different each run)
+ */
+public record SimulatorSettings(
+        double eventsPerSecond,
+        long tickMs,
+        int customers,
+        int firstCustomerNumber,
+        int devices,
+        int minDevicesPerEvent,
+        int maxDevicesPerEvent,
+        Map<String, Double> statusMix,
+        double minTemperature,
+        double maxTemperature,
+        double maxStepPerReading,
+        double lateShare,
+        long lateMaxSeconds,
+        double duplicateShare,
+        long maxEvents,
+        long seed) {
+
+    public SimulatorSettings {
+        if (customers < 1 || devices < 1) {
+            throw new IllegalArgumentException("simulator.customers and simulator.devices must be at least 1");
+        }
+        if (minDevicesPerEvent < 1 || maxDevicesPerEvent < minDevicesPerEvent || maxDevicesPerEvent > devices) {
+            throw new IllegalArgumentException("simulator devices per event must satisfy 1 <= min <= max <= devices, got "
+                    + minDevicesPerEvent + ".." + maxDevicesPerEvent + " of " + devices);
+        }
+        if (maxTemperature <= minTemperature) {
+            throw new IllegalArgumentException("simulator.temperature.max must be above simulator.temperature.min");
+        }
+        if (statusMix.isEmpty() || statusMix.values().stream().anyMatch(w -> w < 0)
+                || statusMix.values().stream().mapToDouble(Double::doubleValue).sum() <= 0) {
+            throw new IllegalArgumentException("simulator.statusMix needs positive weights, e.g. SUCCESS:80,ERROR:10,STANDBY:10");
+        }
+    }
+
+    /** Parses {@code SUCCESS:80,ERROR:10,STANDBY:10}. */
+    public static Map<String, Double> parseStatusMix(String text) {
+        Map<String, Double> mix = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            String[] kv = part.trim().split(":");
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("simulator.statusMix entry '" + part + "' is not STATUS:weight");
+            }
+            mix.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+        }
+        return mix;
+    }
+}
