@@ -39,6 +39,10 @@ public class PipelineCounters {
         lastDeadLetterReason.set(reason);
     }
 
+    public long eventsPublished() {
+        return eventsPublished.get();
+    }
+
     public long recordsCommitted() {
         return recordsCommitted.get();
     }

@@ -11,6 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jackson.JacksonDataFormat;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.util.ObjectHelper;
 
 /**
  * Ingest stage: consumes {@code device_stream} in batches, unmarshals each event, splits {@code data.devices} into
@@ -42,19 +43,23 @@ public class IngestRoute extends RouteBuilder {
                 .process(KafkaBatchCommit::commit)
                 .bean("pipelineCounters", "batchCommitted(${exchangeProperty.iotKafkaBatchCommit.records})");
 
+        // Bad input becomes a dead letter inside doTry/doCatch rather than a handled onException: a handled failure in
+        // a split's sub-exchange would end the whole Kafka batch's route early, skipping the store and commit steps.
         from("direct:read-event").routeId("read-event")
-                .onException(JsonProcessingException.class, InvalidEventException.class).handled(true)
-                    .setBody(IngestRoute::unreadableEvent)
-                    .to("direct:store-dead-letter")
-                .end()
                 .setProperty("source", body())
                 .setBody(simple("${body.payload}"))
-                .unmarshal(eventJson)
-                .split(method(ReadingRules.class, "readings(${body}, ${exchangeProperty.source})"), new ReadingCollector())
-                        .stopOnException()
-                    .filter(body().isInstanceOf(DeadLetter.class))
-                        .to("direct:store-dead-letter")
-                    .end()
+                .doTry()
+                    .unmarshal(eventJson)
+                    .bean(ReadingRules.class, "checkEvent")
+                    .split(method(ReadingRules.class, "readings(${body}, ${exchangeProperty.source})"),
+                            new ReadingCollector()).stopOnException()
+                        .filter(body().isInstanceOf(DeadLetter.class))
+                            .to("direct:store-dead-letter")
+                        .end()
+                    .endDoTry()
+                .doCatch(JsonProcessingException.class, InvalidEventException.class)
+                    .setBody(IngestRoute::unreadableEvent)
+                    .to("direct:store-dead-letter")
                 .end();
     }
 
@@ -70,10 +75,11 @@ public class IngestRoute extends RouteBuilder {
 
     static DeadLetter unreadableEvent(Exchange exchange) {
         SourceRecord source = exchange.getProperty("source", SourceRecord.class);
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = cause instanceof JsonProcessingException json
-                ? "not a readable event: " + json.getOriginalMessage()
-                : cause.getMessage();
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        JsonProcessingException json = ObjectHelper.getException(JsonProcessingException.class, caught);
+        InvalidEventException invalid = ObjectHelper.getException(InvalidEventException.class, caught);
+        String reason = json != null ? "not a readable event: " + json.getOriginalMessage()
+                : invalid != null ? invalid.getMessage() : String.valueOf(caught);
         String eventId = exchange.getMessage().getBody() instanceof DeviceEvent event ? event.eventId() : null;
         return DeadLetter.ofEvent(source, reason, eventId);
     }

@@ -39,6 +39,7 @@ public class DeviceSimulator {
     private double due;
     private long nextOffset = 10001;
     private long produced;
+    private long emitted;
 
     public DeviceSimulator(SimulatorSettings settings, Clock clock) {
         this.settings = settings;
@@ -70,7 +71,13 @@ public class DeviceSimulator {
                 recent.set(random.nextInt(RECENT_EVENTS_KEPT), event);
             }
         }
+        emitted += events.size();
         return events;
+    }
+
+    /** Events handed out so far, re-sent duplicates included. */
+    public synchronized long emitted() {
+        return emitted;
     }
 
     /** New (not re-sent) events produced so far. */

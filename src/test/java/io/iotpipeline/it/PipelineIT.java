@@ -1,0 +1,267 @@
+package io.iotpipeline.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import io.iotpipeline.Application;
+import io.iotpipeline.platform.Database;
+import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.simulator.DeviceSimulator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole pipeline in this JVM on its embedded, real Kafka broker and PostgreSQL server: events go into the topic,
+ * rows and dead letters come out of the database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineIT {
+
+    static final String SEED_EVENT = """
+            {"eventId":"e3cb26d3-41b2-49a2-84f3-0156ed8d7502","eventOffset":10001,"eventPublisher":"device",\
+            "customerId":"CI00103","data":{"devices":[{"deviceId":"D001","temperature":15,"measure":"C","status":"ERROR"},\
+            {"deviceId":"D002","temperature":16,"measure":"C","status":"SUCCESS"}]},\
+            "eventTime":"2023-01-05 11:13:53.643364"}""";
+
+    private Main main;
+    private CamelContext context;
+    private TopicContents topic;
+    private Rows rows;
+    private Path dataDir;
+    private int dbPort;
+
+    @BeforeAll
+    void startPipeline() throws Exception {
+        dataDir = Files.createTempDirectory("iot-pipeline-it");
+        dbPort = freePort();
+        int kafkaPort = freePort();
+        Properties props = new Properties();
+        props.put("kafka.embedded.port", String.valueOf(kafkaPort));
+        props.put("kafka.embedded.controllerPort", String.valueOf(freePort()));
+        props.put("kafka.embedded.dataDir", dataDir.resolve("kafka").toString());
+        props.put("db.embedded.port", String.valueOf(dbPort));
+        props.put("db.embedded.dataDir", dataDir.resolve("postgres").toString());
+        // the test starts the simulator itself, with a fixed seed and a fixed number of events
+        props.put("simulator.enabled", "false");
+        props.put("simulator.eventsPerSecond", "2500");
+        props.put("simulator.maxEvents", "10000");
+        props.put("simulator.seed", "42");
+        props.put("progress.intervalMs", "2000");
+        main = new Main(Application.class);
+        main.setOverrideProperties(props);
+        main.start();
+        context = main.getCamelContext();
+        topic = new TopicContents("localhost:" + kafkaPort, "device_stream");
+        rows = new Rows("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", "");
+    }
+
+    @AfterAll
+    void stopPipeline() throws Exception {
+        if (main != null) {
+            main.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theSeedExampleEventBecomesExactlyItsRows() throws Exception {
+        topic.send("CI00103", SEED_EVENT);
+        String where = " from iot_device_events where eventId = 'e3cb26d3-41b2-49a2-84f3-0156ed8d7502'";
+        Eventually.await(Duration.ofSeconds(60), "the seed event's rows", () -> rows.count("select count(*)" + where) == 2);
+
+        List<Map<String, Object>> stored = rows.query("select eventId::text, customerId, eventOffset, eventPublisher,"
+                + " to_char(eventTime, 'YYYY-MM-DD HH24:MI:SS.US') as eventTime, deviceId, measure, status, temperature,"
+                + " extraFields" + where + " order by deviceId");
+        assertEquals(List.of(
+                row("e3cb26d3-41b2-49a2-84f3-0156ed8d7502", "CI00103", 10001L, "device", "2023-01-05 11:13:53.643364",
+                        "D001", "C", "ERROR", 15.0),
+                row("e3cb26d3-41b2-49a2-84f3-0156ed8d7502", "CI00103", 10001L, "device", "2023-01-05 11:13:53.643364",
+                        "D002", "C", "SUCCESS", 16.0)), stored);
+    }
+
+    @Test
+    @Order(2)
+    void extraSensorFieldsAreKept() throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        topic.send("CI00104", event(eventId, "CI00104",
+                "{\"deviceId\":\"D003\",\"temperature\":21.5,\"measure\":\"C\",\"status\":\"STANDBY\","
+                        + "\"humidity\":40,\"pressure\":1013.2}"));
+        Eventually.await(Duration.ofSeconds(60), "the reading with extra fields",
+                () -> rows.count("select count(*) from iot_device_events where eventId = '" + eventId + "'") == 1);
+        Map<String, Object> row = rows.query("select extraFields->>'humidity' as humidity,"
+                + " extraFields->>'pressure' as pressure from iot_device_events where eventId = '" + eventId + "'").get(0);
+        assertEquals("40", row.get("humidity"));
+        assertEquals("1013.2", row.get("pressure"));
+    }
+
+    @Test
+    @Order(3)
+    void everyKindOfBadInputIsADeadLetterWithItsReasonWhileGoodEventsFlow() throws Exception {
+        long deadBefore = rows.count("select count(*) from iot_dead_letters");
+        String goodBefore = UUID.randomUUID().toString();
+        String halfGood1 = UUID.randomUUID().toString();
+        String halfGood2 = UUID.randomUUID().toString();
+        String injection = UUID.randomUUID().toString();
+        String goodAfter = UUID.randomUUID().toString();
+        String valid = "{\"deviceId\":\"D001\",\"temperature\":20,\"measure\":\"C\",\"status\":\"SUCCESS\"}";
+        List<String[]> badAndReason = List.of(
+                new String[] {"this is not json", "not a readable event"},
+                new String[] {"{\"eventId\":\"" + UUID.randomUUID() + "\",\"eventOff", "not a readable event"},
+                new String[] {"null", "payload is JSON null"},
+                new String[] {event("not-a-uuid", "CI00100", valid), "eventId 'not-a-uuid' is not a UUID"},
+                new String[] {event(UUID.randomUUID().toString(), null, valid), "customerId is missing"},
+                new String[] {event(UUID.randomUUID().toString(), "CI00100", valid).replace("10001", "\"abc\""),
+                    "not a readable event"},
+                new String[] {event(UUID.randomUUID().toString(), "CI00100", valid)
+                        .replace("2023-01-05 11:13:53.643364", "yesterday"), "eventTime 'yesterday' is not a time"},
+                new String[] {event(UUID.randomUUID().toString(), "CI00100", valid).replace("\"eventTime\"", "\"x\""),
+                    "eventTime is missing"},
+                new String[] {event(UUID.randomUUID().toString(), "CI00100"), "data.devices is empty"},
+                new String[] {event(UUID.randomUUID().toString(), "CI00100",
+                        valid.replace("D001", "D0123456789012345678901234")), "deviceId is 26 characters long"});
+        topic.send("CI00100", event(goodBefore, "CI00100", valid));
+        for (String[] bad : badAndReason) {
+            topic.send("CI00100", bad[0]);
+        }
+        // one bad device among good ones: the good ones are still stored
+        topic.send("CI00100", event(halfGood1, "CI00100", valid,
+                "{\"deviceId\":\"D002\",\"temperature\":20,\"measure\":\"C\",\"status\":\"BROKEN\"}"));
+        topic.send("CI00100", event(halfGood2, "CI00100", valid,
+                "{\"deviceId\":\"D002\",\"temperature\":\"hot\",\"measure\":\"C\",\"status\":\"ERROR\"}"));
+        // SQL in a text field is stored as plain data
+        topic.send("CI00100", event(injection, "'; DROP TABLE x;--", valid));
+        topic.send("CI00100", event(goodAfter, "CI00100", valid));
+
+        int expectedDead = badAndReason.size() + 2;
+        Eventually.await(Duration.ofSeconds(60), expectedDead + " new dead letters",
+                () -> rows.count("select count(*) from iot_dead_letters") == deadBefore + expectedDead);
+        Eventually.await(Duration.ofSeconds(60), "the good event after the bad ones",
+                () -> rows.count("select count(*) from iot_device_events where eventId = '" + goodAfter + "'") == 1);
+
+        List<Map<String, Object>> dead = rows.query("select reason, payload from iot_dead_letters"
+                + " order by deadLetterId desc limit " + expectedDead);
+        for (String[] bad : badAndReason) {
+            assertTrue(dead.stream().anyMatch(d -> bad[0].contains(String.valueOf(d.get("payload")))
+                    && String.valueOf(d.get("reason")).contains(bad[1])),
+                    "dead letter for " + bad[0] + " with reason containing '" + bad[1] + "' in " + dead);
+        }
+        assertTrue(dead.stream().anyMatch(d -> String.valueOf(d.get("reason"))
+                .contains("data.devices[1]: status '\"BROKEN\"' is not one of SUCCESS, ERROR, STANDBY")), dead.toString());
+        assertTrue(dead.stream().anyMatch(d -> String.valueOf(d.get("reason"))
+                .contains("data.devices[1]: temperature '\"hot\"' is not a finite number")), dead.toString());
+        for (String eventId : List.of(goodBefore, halfGood1, halfGood2, goodAfter)) {
+            assertEquals(1, rows.count("select count(*) from iot_device_events where eventId = '" + eventId
+                    + "' and deviceId = 'D001'"), "valid reading of " + eventId);
+        }
+        assertEquals("'; DROP TABLE x;--", rows.query("select customerId from iot_device_events where eventId = '"
+                + injection + "'").get(0).get("customerid"));
+        assertTrue(context.getRouteController().getRouteStatus("ingest").isStarted(), "the ingest route keeps running");
+    }
+
+    @Test
+    @Order(4)
+    void tenThousandSimulatedEventsLandAsExactlyTheExpectedRows() throws Exception {
+        DeviceSimulator simulator = context.getRegistry().lookupByNameAndType("deviceSimulator", DeviceSimulator.class);
+        PipelineCounters counters = context.getRegistry().lookupByNameAndType("pipelineCounters", PipelineCounters.class);
+        context.getRouteController().startRoute("simulate");
+        Eventually.await(Duration.ofMinutes(3), "the simulator to publish 10,000 events",
+                () -> simulator.finished() && counters.eventsPublished() == simulator.emitted());
+        context.getRouteController().stopRoute("simulate");
+        Eventually.await(Duration.ofMinutes(3), "the pipeline to consume everything", () -> topic.lag("iot-pipeline-store") == 0);
+
+        Set<String> expected = topic.expectedReadingKeys();
+        Set<String> stored = rows.readingKeys();
+        assertTrue(simulator.produced() == 10_000, "simulator produced " + simulator.produced());
+        assertTrue(simulator.emitted() > 10_000, "some events were re-sent as duplicates: " + simulator.emitted());
+        assertSameReadings(expected, stored);
+        assertEquals(stored.size(), rows.count("select count(*) from iot_device_events"), "no duplicated rows");
+    }
+
+    @Test
+    @Order(5)
+    void resendingTheSameEventsAddsNoRows() throws Exception {
+        long before = rows.count("select count(*) from iot_device_events");
+        List<String> payloads = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : topic.all()) {
+            if (!TopicContents.validReadings(record).isEmpty() && payloads.size() < 2000) {
+                payloads.add(record.value());
+            }
+        }
+        topic.send("replay", payloads.toArray(String[]::new));
+        Eventually.await(Duration.ofMinutes(2), "the replay to be consumed", () -> topic.lag("iot-pipeline-store") == 0);
+        assertEquals(before, rows.count("select count(*) from iot_device_events"));
+        assertSameReadings(topic.expectedReadingKeys(), rows.readingKeys());
+    }
+
+    @Test
+    @Order(6)
+    void aMissingDatabaseIsExplained() {
+        String url = "jdbc:postgresql://localhost:" + dbPort + "/no_such_db";
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> Database.migrate(Database.pool(url, "postgres", "", 1), url, "postgres"));
+        assertTrue(error.getMessage().contains("Database 'no_such_db' does not exist")
+                && error.getMessage().contains("createdb"), error.getMessage());
+    }
+
+    /** Compares reading keys, reporting a few of the lost and of the unexpected ones rather than both whole sets. */
+    static void assertSameReadings(Set<String> expected, Set<String> stored) {
+        Set<String> lost = new java.util.TreeSet<>(expected);
+        lost.removeAll(stored);
+        Set<String> unexpected = new java.util.TreeSet<>(stored);
+        unexpected.removeAll(expected);
+        assertTrue(lost.isEmpty() && unexpected.isEmpty(), "expected " + expected.size() + " readings, stored "
+                + stored.size() + "; lost " + lost.size() + " e.g. " + lost.stream().limit(5).toList()
+                + "; unexpected " + unexpected.size() + " e.g. " + unexpected.stream().limit(5).toList());
+    }
+
+    static String event(String eventId, String customerId, String... devices) {
+        return "{\"eventId\":\"" + eventId + "\",\"eventOffset\":10001,\"eventPublisher\":\"device\","
+                + (customerId == null ? "" : "\"customerId\":\"" + customerId.replace("\"", "\\\"") + "\",")
+                + "\"data\":{\"devices\":[" + String.join(",", devices) + "]},"
+                + "\"eventTime\":\"2023-01-05 11:13:53.643364\"}";
+    }
+
+    private static Map<String, Object> row(String eventId, String customerId, long offset, String publisher,
+            String time, String deviceId, String measure, String status, double temperature) {
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("eventid", eventId);
+        row.put("customerid", customerId);
+        row.put("eventoffset", offset);
+        row.put("eventpublisher", publisher);
+        row.put("eventtime", time);
+        row.put("deviceid", deviceId);
+        row.put("measure", measure);
+        row.put("status", status);
+        row.put("temperature", temperature);
+        row.put("extrafields", null);
+        return row;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

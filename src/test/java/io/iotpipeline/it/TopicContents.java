@@ -1,0 +1,127 @@
+package io.iotpipeline.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iotpipeline.domain.DeviceEvent;
+import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.domain.SourceRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * What is really in the topic, read back independently of the pipeline: the ground truth the stored rows are
+ * compared with.
+ */
+public final class TopicContents {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String brokers;
+    private final String topic;
+
+    public TopicContents(String brokers, String topic) {
+        this.brokers = brokers;
+        this.topic = topic;
+    }
+
+    public void send(String key, String... payloads) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000);
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (String payload : payloads) {
+                producer.send(new ProducerRecord<>(topic, key, payload)).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Every record of the topic, from the beginning to the current end. */
+    public List<ConsumerRecord<String, String>> all() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 20_000_000);
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read the topic to its end");
+                }
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** The (eventId, deviceId) keys of every valid reading in the topic, by the same rules the pipeline applies. */
+    public Set<String> expectedReadingKeys() throws Exception {
+        Set<String> keys = new HashSet<>();
+        for (ConsumerRecord<String, String> record : all()) {
+            for (DeviceReading reading : validReadings(record)) {
+                keys.add(reading.eventId() + "/" + reading.deviceId());
+            }
+        }
+        return keys;
+    }
+
+    static List<DeviceReading> validReadings(ConsumerRecord<String, String> record) {
+        try {
+            DeviceEvent event = JSON.readValue(record.value(), DeviceEvent.class);
+            SourceRecord source = new SourceRecord(record.topic(), record.partition(), record.offset(), record.key(),
+                    record.value());
+            return ReadingRules.readings(event, source).stream().filter(DeviceReading.class::isInstance)
+                    .map(DeviceReading.class::cast).collect(Collectors.toList());
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /** Records in the topic not yet committed by the consumer group. */
+    public long lag(String groupId) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            Set<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition()))
+                    .collect(Collectors.toSet());
+            Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+            long lag = 0;
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata done = committed.get(partition);
+                lag += ends.get(partition).offset() - (done == null ? 0 : done.offset());
+            }
+            return lag;
+        }
+    }
+}
