@@ -1,0 +1,187 @@
+package io.iotpipeline.it;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The production path, run as a user would: the packaged jar as its own process against an external Kafka broker
+ * (a separate process) and an external PostgreSQL (the machine's own when IOT_TEST_DB_URL is set, as in CI; otherwise
+ * a PostgreSQL server this test starts). The pipeline is killed with SIGKILL mid-stream and restarted; afterwards every
+ * valid reading in the topic is stored exactly once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CrashRecoveryIT {
+
+    private static final int KILLS = 2;
+
+    private final Path workDir = Path.of("target", "crash-recovery-it").toAbsolutePath();
+    private final List<Process> processes = new ArrayList<>();
+    private Process broker;
+    private EmbeddedPostgres ownPostgres;
+    private String brokers;
+    private String dbUrl;
+    private String dbUser;
+    private String dbPassword;
+
+    @BeforeAll
+    void startExternalServers() throws Exception {
+        deleteRecursively(workDir);
+        Files.createDirectories(workDir);
+        int port = PipelineIT.freePort();
+        broker = startJava("broker", List.of(), List.of("broker", workDir.resolve("kafka").toString(),
+                String.valueOf(port), String.valueOf(PipelineIT.freePort())));
+        awaitLine(broker, "BROKER READY", Duration.ofSeconds(90));
+        brokers = "localhost:" + port;
+
+        dbUrl = System.getenv("IOT_TEST_DB_URL");
+        if (dbUrl != null && !dbUrl.isBlank()) {
+            dbUser = System.getenv().getOrDefault("IOT_TEST_DB_USER", "iot");
+            dbPassword = System.getenv().getOrDefault("IOT_TEST_DB_PASSWORD", "iot");
+            new Rows(dbUrl, dbUser, dbPassword).execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+        } else {
+            ownPostgres = EmbeddedPostgres.builder().setPort(PipelineIT.freePort()).start();
+            dbUrl = "jdbc:postgresql://localhost:" + ownPostgres.getPort() + "/postgres";
+            dbUser = "postgres";
+            dbPassword = "";
+        }
+    }
+
+    @AfterAll
+    void stopAll() throws Exception {
+        for (Process process : processes) {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+        if (ownPostgres != null) {
+            ownPostgres.close();
+        }
+    }
+
+    @Test
+    void everyReadingIsStoredExactlyOnceAcrossSigkillRestarts() throws Exception {
+        Rows rows = new Rows(dbUrl, dbUser, dbPassword);
+        TopicContents topic = new TopicContents(brokers, "device_stream");
+        Random random = new Random();
+        long started = System.nanoTime();
+
+        for (int run = 1; run <= KILLS; run++) {
+            Process pipeline = startPipeline(run, true);
+            awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
+            long before = rows.count("select count(*) from iot_device_events");
+            Eventually.await(Duration.ofSeconds(60), "rows arriving in run " + run,
+                    () -> rows.count("select count(*) from iot_device_events") > before + 1000);
+            Thread.sleep(500 + random.nextInt(2500));
+            pipeline.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful drain
+            assertTrue(pipeline.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(137, pipeline.exitValue(), "killed by SIGKILL");
+        }
+
+        // a last run without the simulator drains what the killed runs left uncommitted
+        Process last = startPipeline(KILLS + 1, false);
+        awaitLine(last, "Started ingest", Duration.ofSeconds(120));
+        Eventually.await(Duration.ofMinutes(3), "the backlog to drain", () -> topic.lag("iot-pipeline-store") == 0);
+
+        long events = topic.all().size();
+        Set<String> expected = topic.expectedReadingKeys();
+        Set<String> stored = rows.readingKeys();
+        long storedRows = rows.count("select count(*) from iot_device_events");
+        Set<String> lost = new java.util.HashSet<>(expected);
+        lost.removeAll(stored);
+        System.out.printf("crash-recovery: %d SIGKILLs, %d events in topic, %d readings expected, %d stored, %d lost,"
+                + " %d duplicated, %d dead letters, %.1f s%n", KILLS, events, expected.size(), stored.size(), lost.size(),
+                storedRows - stored.size(), rows.count("select count(*) from iot_dead_letters"),
+                (System.nanoTime() - started) / 1e9);
+        PipelineIT.assertSameReadings(expected, stored);
+        assertEquals(stored.size(), storedRows, "duplicated rows");
+        assertTrue(expected.size() > 2000, "the test produced a real stream: " + expected.size());
+
+        last.destroy(); // SIGTERM: a graceful stop
+        assertTrue(last.waitFor(60, TimeUnit.SECONDS), "graceful stop");
+    }
+
+    private Process startPipeline(int run, boolean simulate) throws IOException {
+        List<String> props = List.of(
+                "-Dkafka.brokers=" + brokers,
+                "-Ddb.url=" + dbUrl,
+                "-Ddb.user=" + dbUser,
+                "-Ddb.password=" + dbPassword,
+                "-Dsimulator.enabled=" + simulate,
+                "-Dsimulator.eventsPerSecond=1500",
+                "-Dsimulator.duplicate.share=0.02",
+                "-Dprogress.intervalMs=1000");
+        return startJava("pipeline-run-" + run, props, List.of());
+    }
+
+    private Process startJava(String name, List<String> jvmArgs, List<String> args) throws IOException {
+        String jar = System.getProperty("pipeline.jar", "target/iot-pipeline.jar");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(new File(jar).getAbsolutePath());
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        processes.add(process);
+        Path log = workDir.resolve(name + ".log");
+        // copy the output to a log file while tests look for lines in it
+        Thread copier = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, name + "-output");
+        copier.setDaemon(true);
+        copier.start();
+        logs.put(process, log);
+        return process;
+    }
+
+    private final Map<Process, Path> logs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void awaitLine(Process process, String text, Duration timeout) throws Exception {
+        Path log = logs.get(process);
+        Eventually.await(timeout, "'" + text + "' in " + log, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("process ended early, see " + log);
+            }
+            return Files.exists(log) && Files.readString(log).contains(text);
+        });
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
