@@ -1,0 +1,115 @@
+package io.iotpipeline.domain;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReadingRulesTest {
+
+    static final String SEED = """
+            {"eventId":"e3cb26d3-41b2-49a2-84f3-0156ed8d7502","eventOffset":10001,"eventPublisher":"device",
+             "customerId":"CI00103","data":{"devices":[{"deviceId":"D001","temperature":15,"measure":"C","status":"ERROR"},
+             {"deviceId":"D002","temperature":16,"measure":"C","status":"SUCCESS"}]},
+             "eventTime":"2023-01-05 11:13:53.643364"}""";
+    static final SourceRecord SOURCE = new SourceRecord("device_stream", 2, 41, "CI00103", SEED);
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void theSeedEventYieldsOneReadingPerDevice() throws Exception {
+        List<Object> items = ReadingRules.readings(json.readValue(SEED, DeviceEvent.class), SOURCE);
+        UUID eventId = UUID.fromString("e3cb26d3-41b2-49a2-84f3-0156ed8d7502");
+        LocalDateTime time = LocalDateTime.of(2023, 1, 5, 11, 13, 53, 643_364_000);
+        assertEquals(List.of(
+                new DeviceReading(eventId, "CI00103", 10001, "device", time, "D001", "C", "ERROR", 15.0, null, SOURCE),
+                new DeviceReading(eventId, "CI00103", 10001, "device", time, "D002", "C", "SUCCESS", 16.0, null, SOURCE)),
+                items);
+    }
+
+    @Test
+    void extraSensorFieldsAreKeptAsJson() throws Exception {
+        String event = SEED.replace("\"status\":\"ERROR\"}", "\"status\":\"ERROR\",\"humidity\":40,\"pressure\":{\"hPa\":1013}}");
+        DeviceReading reading = (DeviceReading) ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
+        assertEquals("{\"humidity\":40,\"pressure\":{\"hPa\":1013}}", reading.extraFields());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"eventId\":\"e3cb26d3-41b2-49a2-84f3-0156ed8d7502\"|\"eventId\":\"123\"|eventId '123' is not a UUID",
+        "\"customerId\":\"CI00103\",|                     |customerId is missing",
+        "\"customerId\":\"CI00103\"|\"customerId\":\"  \"|customerId is blank",
+        "\"customerId\":\"CI00103\"|\"customerId\":\"CI0010300000000000000000\"|customerId is 24 characters long, more than 20",
+        "2023-01-05 11:13:53.643364|05/01/2023|eventTime '05/01/2023' is not a time in the format yyyy-MM-dd HH:mm:ss.SSSSSS",
+        "\"eventOffset\":10001,|                    |eventOffset is missing",
+    })
+    void anEventWithABadFieldIsRejectedWithItsReason(String from, String to, String reason) throws Exception {
+        DeviceEvent event = json.readValue(SEED.replace(from, to == null ? "" : to), DeviceEvent.class);
+        InvalidEventException error = assertThrows(InvalidEventException.class, () -> ReadingRules.checkEvent(event));
+        assertEquals(reason, error.getMessage());
+    }
+
+    @Test
+    void anEventWithoutDevicesIsRejected() throws Exception {
+        String empty = SEED.replaceAll("(?s)\\[.*\\]", "[]");
+        InvalidEventException error = assertThrows(InvalidEventException.class,
+                () -> ReadingRules.checkEvent(json.readValue(empty.replace("\n", ""), DeviceEvent.class)));
+        assertTrue(error.getMessage().startsWith("data.devices is empty"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"status\":\"ERROR\"|\"status\":\"BROKEN\"|data.devices[0]: status '\"BROKEN\"' is not one of SUCCESS, ERROR, STANDBY",
+        "\"status\":\"ERROR\"|\"status\":null|data.devices[0]: status is missing",
+        "\"temperature\":15|\"temperature\":\"hot\"|data.devices[0]: temperature '\"hot\"' is not a finite number",
+        "\"temperature\":15|\"temperature\":[15]|data.devices[0]: temperature '[15]' is not a finite number",
+        "\"temperature\":15,|                 |data.devices[0]: temperature is missing",
+        "\"deviceId\":\"D001\"|\"deviceId\":1|data.devices[0]: deviceId '1' is not a string",
+        "\"deviceId\":\"D001\"|\"deviceId\":\"D002\"|data.devices[1]: deviceId 'D002' appears twice in the event",
+        "\"measure\":\"C\",\"status\":\"ERROR\"|\"measure\":\"CELSIUS-DEGREES\",\"status\":\"ERROR\"|data.devices[0]: measure is 15 characters long, more than 10",
+    })
+    void aBadDeviceIsADeadLetterWhileTheOthersAreReadings(String from, String to, String reason) throws Exception {
+        String event = SEED.replaceFirst(java.util.regex.Pattern.quote(from), to == null ? "" : to);
+        List<Object> items = ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+        assertEquals(2, items.size());
+        DeadLetter dead = (DeadLetter) items.stream().filter(DeadLetter.class::isInstance).findFirst().orElseThrow();
+        assertEquals(reason, dead.reason());
+        assertTrue(dead.deadLetterKey().startsWith("device_stream/2@41#device["), dead.deadLetterKey());
+        assertEquals(1, items.stream().filter(DeviceReading.class::isInstance).count());
+    }
+
+    @Test
+    void numericStringsAreTemperaturesButNotNanOrInfinity() {
+        var nodes = json.getNodeFactory();
+        assertEquals(21.5, ReadingRules.temperature(nodes.textNode(" 21.5 ")));
+        assertTrue(Double.isNaN(ReadingRules.temperature(nodes.textNode("NaN"))));
+        assertTrue(Double.isNaN(ReadingRules.temperature(nodes.textNode("Infinity"))));
+        assertTrue(Double.isNaN(ReadingRules.temperature(nodes.booleanNode(true))));
+    }
+
+    @Test
+    void eventTimesAcceptOneToNineFractionDigitsOrNone() throws Exception {
+        assertEquals(LocalDateTime.of(2023, 1, 5, 11, 13, 53), ReadingRules.parseEventTime("2023-01-05 11:13:53"));
+        assertEquals(LocalDateTime.of(2023, 1, 5, 11, 13, 53, 100_000_000), ReadingRules.parseEventTime("2023-01-05 11:13:53.1"));
+        assertThrows(InvalidEventException.class, () -> ReadingRules.parseEventTime("2023-01-05T11:13:53Z"));
+        assertThrows(InvalidEventException.class, () -> ReadingRules.parseEventTime("2023-02-30 11:13:53"));
+    }
+
+    @Test
+    void deadLetterPayloadsAreAlwaysStorable() {
+        DeadLetter dead = DeadLetter.ofEvent(SOURCE, "r", null);
+        assertNull(DeadLetter.storable(null, 10));
+        assertEquals("a\uFFFDb", DeadLetter.storable("a\u0000b", 10));
+        assertEquals(DeadLetter.MAX_PAYLOAD_CHARS, DeadLetter.storable("x".repeat(2_000_000), DeadLetter.MAX_PAYLOAD_CHARS).length());
+        assertInstanceOf(Integer.class, dead.toRow().get("payloadLength"));
+    }
+}

@@ -1,0 +1,142 @@
+package io.iotpipeline.simulator;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iotpipeline.domain.DeviceEvent;
+import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.domain.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DeviceSimulatorTest {
+
+    static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+    private final ObjectMapper json = new ObjectMapper();
+
+    static SimulatorSettings settings(double lateShare, double duplicateShare, long maxEvents) {
+        return new SimulatorSettings(1000, 100, 5, 100, 20, 1, 4,
+                SimulatorSettings.parseStatusMix("SUCCESS:80,ERROR:10,STANDBY:10"), -10, 45, 0.5,
+                lateShare, 900, duplicateShare, maxEvents, 7);
+    }
+
+    @Test
+    void eventsHaveTheExactWireFormatAndPassTheRules() throws Exception {
+        DeviceSimulator simulator = new DeviceSimulator(settings(0, 0, 0), Clock.fixed(NOW, ZoneOffset.UTC));
+        List<DeviceSimulator.SimulatedEvent> events = simulator.tick();
+        assertEquals(100, events.size(), "1000 events/s over a 100 ms tick");
+        long expectedOffset = 10001;
+        for (DeviceSimulator.SimulatedEvent event : events) {
+            JsonNode node = json.readTree(event.json());
+            assertEquals(List.of("eventId", "eventOffset", "eventPublisher", "customerId", "data", "eventTime"),
+                    iterable(node.fieldNames()));
+            assertEquals(expectedOffset++, node.get("eventOffset").asLong());
+            assertEquals("2026-11-24 10:00:00.000000", node.get("eventTime").asText());
+            assertEquals(event.customerId(), node.get("customerId").asText());
+            assertTrue(event.customerId().matches("CI001\\d\\d"), event.customerId());
+            for (JsonNode device : node.get("data").get("devices")) {
+                assertEquals(List.of("deviceId", "temperature", "measure", "status"), iterable(device.fieldNames()));
+                assertTrue(device.get("deviceId").asText().matches("D0\\d\\d"));
+            }
+            List<Object> readings = ReadingRules.readings(json.readValue(event.json(), DeviceEvent.class),
+                    new SourceRecord("t", 0, 0, null, event.json()));
+            assertTrue(readings.stream().allMatch(DeviceReading.class::isInstance), readings.toString());
+            assertTrue(readings.size() >= 1 && readings.size() <= 4);
+        }
+    }
+
+    @Test
+    void temperaturesDriftInsteadOfJumping() {
+        DeviceSimulator simulator = new DeviceSimulator(settings(0, 0, 0), Clock.fixed(NOW, ZoneOffset.UTC));
+        double previous = simulator.nextTemperature("CI00100/D001");
+        for (int i = 0; i < 10_000; i++) {
+            double next = simulator.nextTemperature("CI00100/D001");
+            assertTrue(Math.abs(next - previous) <= 0.5 + 0.02 * 55 + 0.1, "step " + previous + " -> " + next);
+            assertTrue(next >= -10 && next <= 45);
+            previous = next;
+        }
+    }
+
+    @Test
+    void sharesOfLateAndDuplicateEventsFollowTheSettings() throws Exception {
+        DeviceSimulator simulator = new DeviceSimulator(settings(0.1, 0.05, 0), Clock.fixed(NOW, ZoneOffset.UTC));
+        int late = 0;
+        int duplicates = 0;
+        int total = 0;
+        Set<String> ids = new HashSet<>();
+        for (int tick = 0; tick < 200; tick++) {
+            for (DeviceSimulator.SimulatedEvent event : simulator.tick()) {
+                total++;
+                if (event.duplicate()) {
+                    duplicates++;
+                    assertTrue(ids.contains(event.eventId()), "a duplicate re-sends an event already sent");
+                    continue;
+                }
+                ids.add(event.eventId());
+                LocalDateTime time = LocalDateTime.parse(json.readTree(event.json()).get("eventTime").asText(),
+                        ReadingRules.EVENT_TIME);
+                if (time.isBefore(LocalDateTime.ofInstant(NOW, ZoneOffset.UTC))) {
+                    late++;
+                    assertTrue(!time.isBefore(LocalDateTime.ofInstant(NOW, ZoneOffset.UTC).minusSeconds(901)));
+                }
+            }
+        }
+        assertEquals(20_000, total);
+        assertTrue(duplicates > 800 && duplicates < 1200, "duplicates " + duplicates);
+        assertTrue(late > 1600 && late < 2200, "late " + late);
+    }
+
+    @Test
+    void theStatusMixIsRespected() throws Exception {
+        DeviceSimulator simulator = new DeviceSimulator(settings(0, 0, 0), Clock.fixed(NOW, ZoneOffset.UTC));
+        Map<String, Integer> counts = new HashMap<>();
+        for (int tick = 0; tick < 100; tick++) {
+            for (DeviceSimulator.SimulatedEvent event : simulator.tick()) {
+                json.readTree(event.json()).get("data").get("devices")
+                        .forEach(d -> counts.merge(d.get("status").asText(), 1, Integer::sum));
+            }
+        }
+        int all = counts.values().stream().mapToInt(Integer::intValue).sum();
+        assertEquals(Set.of("SUCCESS", "ERROR", "STANDBY"), counts.keySet());
+        assertTrue(Math.abs(counts.get("SUCCESS") / (double) all - 0.8) < 0.02, counts.toString());
+    }
+
+    @Test
+    void maxEventsStopsTheFleet() {
+        DeviceSimulator simulator = new DeviceSimulator(settings(0, 0, 250), Clock.fixed(NOW, ZoneOffset.UTC));
+        int sent = 0;
+        for (int tick = 0; tick < 10; tick++) {
+            sent += simulator.tick().size();
+        }
+        assertEquals(250, sent);
+        assertTrue(simulator.finished());
+    }
+
+    @Test
+    void badSettingsAreRejectedWithTheirName() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> SimulatorSettings.parseStatusMix("SUCCESS=80"));
+        assertTrue(error.getMessage().contains("simulator.statusMix"));
+        assertThrows(IllegalArgumentException.class, () -> new SimulatorSettings(1, 100, 1, 100, 3, 1, 4,
+                Map.of("SUCCESS", 1.0), 0, 1, 0.5, 0, 0, 0, 0, 0));
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
+    }
+}
