@@ -112,4 +112,24 @@ class ReadingRulesTest {
         assertEquals(DeadLetter.MAX_PAYLOAD_CHARS, DeadLetter.storable("x".repeat(2_000_000), DeadLetter.MAX_PAYLOAD_CHARS).length());
         assertInstanceOf(Integer.class, dead.toRow().get("payloadLength"));
     }
+
+    @Test
+    void theShippedSampleEventsAreValid() throws Exception {
+        List<String> events = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("devices"))) {
+            for (java.nio.file.Path file : files.sorted().toList()) {
+                String text = java.nio.file.Files.readString(file);
+                if (file.toString().endsWith(".json")) {
+                    events.add(text);
+                } else {
+                    text.lines().filter(l -> !l.isBlank()).forEach(events::add);
+                }
+            }
+        }
+        assertEquals(63, events.size());
+        for (String event : events) {
+            List<Object> items = ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+            assertTrue(items.stream().allMatch(DeviceReading.class::isInstance), event);
+        }
+    }
 }
