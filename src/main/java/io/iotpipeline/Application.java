@@ -12,7 +12,34 @@ import org.apache.camel.main.Main;
  */
 public final class Application {
 
+    static final String DEFAULTS = "classpath:application.properties";
+
     private Application() {
+    }
+
+    /**
+     * camel-main replaces the built-in settings with a file given by {@code -propertiesLocation}; users expect the file
+     * to override only what it sets, so the built-in file is kept as the fallback (with several locations, camel-main takes a key from the first that has it). Also accepts {@code --propertiesLocation=f}.
+     */
+    static String[] withDefaultProperties(String[] args) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String location = null;
+            if (arg.startsWith("--propertiesLocation=") || arg.startsWith("-propertiesLocation=")) {
+                location = arg.substring(arg.indexOf('=') + 1);
+            } else if ((arg.equals("-pl") || arg.equals("-propertiesLocation") || arg.equals("--propertiesLocation"))
+                    && i + 1 < args.length) {
+                location = args[++i];
+            }
+            if (location == null) {
+                out.add(arg);
+            } else {
+                out.add("-propertiesLocation");
+                out.add(location.contains(DEFAULTS) ? location : location + "," + DEFAULTS);
+            }
+        }
+        return out.toArray(String[]::new);
     }
 
     public static void main(String[] args) throws Exception {
@@ -21,7 +48,7 @@ public final class Application {
             return;
         }
         Main main = new Main(Application.class);
-        int exitCode = main.run(args);
+        int exitCode = main.run(withDefaultProperties(args));
         System.exit(exitCode);
     }
 }

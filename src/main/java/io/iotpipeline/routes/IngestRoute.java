@@ -32,6 +32,7 @@ public class IngestRoute extends RouteBuilder {
         from("kafka:{{kafka.topic}}?groupId={{kafka.consumer.groupId}}&autoOffsetReset=earliest"
                 + "&batching=true&maxPollRecords={{store.batch.maxEvents}}&batchingIntervalMs={{store.batch.maxWaitMs}}"
                 + "&pollTimeoutMs={{kafka.consumer.pollTimeoutMs}}&maxPollIntervalMs={{kafka.consumer.maxPollIntervalMs}}"
+                + "&sessionTimeoutMs={{kafka.consumer.sessionTimeoutMs}}&heartbeatIntervalMs={{kafka.consumer.heartbeatIntervalMs}}"
                 + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true")
                 .routeId("ingest").autoStartup("{{store.enabled}}")
                 .process(KafkaBatchCommit::remember)
