@@ -48,7 +48,14 @@ public final class Application {
             return;
         }
         Main main = new Main(Application.class);
-        int exitCode = main.run(withDefaultProperties(args));
+        int exitCode;
+        try {
+            exitCode = main.run(withDefaultProperties(args));
+        } catch (Exception e) {
+            System.err.println("iot-pipeline could not start: " + e.getMessage());
+            exitCode = 1;
+        }
+        // the embedded servers' non-daemon threads must not keep a failed process alive
         System.exit(exitCode);
     }
 }

@@ -1,8 +1,6 @@
 package io.iotpipeline.domain;
 
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,23 +20,4 @@ public record DeviceReading(
         double temperature,
         String extraFields,
         SourceRecord source) {
-
-    /** The named parameters of {@code insert-readings.sql}. */
-    public Map<String, Object> toRow() {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("eventId", eventId);
-        row.put("customerId", customerId);
-        row.put("eventOffset", eventOffset);
-        row.put("eventPublisher", eventPublisher);
-        row.put("eventTime", eventTime);
-        row.put("deviceId", deviceId);
-        row.put("measure", measure);
-        row.put("status", status);
-        row.put("temperature", temperature);
-        row.put("extraFields", extraFields);
-        row.put("kafkaTopic", source.topic());
-        row.put("kafkaPartition", source.partition());
-        row.put("kafkaOffset", source.offset());
-        return row;
-    }
 }

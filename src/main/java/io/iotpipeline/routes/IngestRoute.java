@@ -8,6 +8,8 @@ import io.iotpipeline.domain.InvalidEventException;
 import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.SourceRecord;
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
+import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jackson.JacksonDataFormat;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -42,18 +44,18 @@ public class IngestRoute extends RouteBuilder {
                 .end()
                 .to("direct:store-readings")
                 .process(KafkaBatchCommit::commit)
-                .bean("pipelineCounters", "batchCommitted(${exchangeProperty.iotKafkaBatchCommit.records})");
+                .process(exchange -> StoreRoute.counters(exchange).batchCommitted(
+                        exchange.getProperty(KafkaBatchCommit.PROPERTY, KafkaBatchCommit.class).records()));
 
         // Bad input becomes a dead letter inside doTry/doCatch rather than a handled onException: a handled failure in
         // a split's sub-exchange would end the whole Kafka batch's route early, skipping the store and commit steps.
         from("direct:read-event").routeId("read-event")
                 .setProperty("source", body())
-                .setBody(simple("${body.payload}"))
+                .setBody(exchange -> exchange.getMessage().getBody(SourceRecord.class).payload())
                 .doTry()
                     .unmarshal(eventJson)
-                    .bean(ReadingRules.class, "checkEvent")
-                    .split(method(ReadingRules.class, "readings(${body}, ${exchangeProperty.source})"),
-                            new ReadingCollector()).stopOnException()
+                    .process(exchange -> ReadingRules.checkEvent(exchange.getMessage().getBody(DeviceEvent.class)))
+                    .split(DEVICE_READINGS, new ReadingCollector()).stopOnException()
                         .filter(body().isInstanceOf(DeadLetter.class))
                             .to("direct:store-dead-letter")
                         .end()
@@ -63,6 +65,24 @@ public class IngestRoute extends RouteBuilder {
                     .to("direct:store-dead-letter")
                 .end();
     }
+
+    /** data.devices of a checked event as one item per device: a DeviceReading, or a DeadLetter saying why not. */
+    static final Expression DEVICE_READINGS = new ExpressionAdapter() {
+        @Override
+        public Object evaluate(Exchange exchange) {
+            try {
+                return ReadingRules.readings(exchange.getMessage().getBody(DeviceEvent.class),
+                        exchange.getProperty("source", SourceRecord.class));
+            } catch (InvalidEventException e) {
+                throw new IllegalStateException("event was checked before its devices are split", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "data.devices";
+        }
+    };
 
     static SourceRecord sourceRecord(Exchange exchange) {
         Exchange record = exchange.getMessage().getBody(Exchange.class);

@@ -15,6 +15,7 @@ public class SimulateRoute extends RouteBuilder {
                     .setBody(simple("${body.json}"))
                     .to("kafka:{{kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true&lingerMs={{kafka.producer.lingerMs}}")
                 .end()
-                .bean("pipelineCounters", "eventsPublished(${body.size})");
+                .process(exchange -> StoreRoute.counters(exchange)
+                        .eventsPublished(exchange.getMessage().getBody(java.util.List.class).size()));
     }
 }
