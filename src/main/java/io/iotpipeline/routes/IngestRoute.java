@@ -32,6 +32,7 @@ public class IngestRoute extends RouteBuilder {
         eventJson.setDisableFeatures(DeserializationFeature.ACCEPT_FLOAT_AS_INT.name());
 
         from("kafka:{{kafka.topic}}?groupId={{kafka.consumer.groupId}}&autoOffsetReset=earliest"
+                + "&consumersCount={{kafka.consumer.threads}}"
                 + "&batching=true&maxPollRecords={{store.batch.maxEvents}}&batchingIntervalMs={{store.batch.maxWaitMs}}"
                 + "&pollTimeoutMs={{kafka.consumer.pollTimeoutMs}}&maxPollIntervalMs={{kafka.consumer.maxPollIntervalMs}}"
                 + "&sessionTimeoutMs={{kafka.consumer.sessionTimeoutMs}}&heartbeatIntervalMs={{kafka.consumer.heartbeatIntervalMs}}"
