@@ -43,8 +43,9 @@ public final class EmbeddedDatabase implements Service {
                 // stopped by the Camel context after the routes have drained, not by a racing JVM hook
                 .setRegisterShutdownHook(false)
                 .start();
-        LOG.info("Embedded PostgreSQL started in {} ms at {}, data in {}", (System.nanoTime() - started) / 1_000_000,
-                postgres.getJdbcUrl("postgres", "postgres"), dir);
+        LOG.info("Embedded PostgreSQL started in {} ms at jdbc:postgresql://localhost:{}/postgres, data in {}."
+                + " Set db.url=jdbc:postgresql://host:5432/db (or DB_URL, with DB_USER and DB_PASSWORD) to use your own"
+                + " PostgreSQL instead", (System.nanoTime() - started) / 1_000_000, port, dir);
         return new EmbeddedDatabase(postgres, port);
     }
 

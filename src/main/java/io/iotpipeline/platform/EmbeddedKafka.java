@@ -66,7 +66,8 @@ public final class EmbeddedKafka implements Service {
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
         server.startup();
         String bootstrap = "localhost:" + port;
-        LOG.info("Embedded Kafka broker (KRaft) started in {} ms at {}, data in {}",
+        LOG.info("Embedded Kafka broker (KRaft) started in {} ms at {}, data in {}."
+                + " Set kafka.brokers=host:9092 (or KAFKA_BROKERS) to use your own Kafka instead",
                 (System.nanoTime() - started) / 1_000_000, bootstrap, logDir);
         return new EmbeddedKafka(server, bootstrap, logDir);
     }

@@ -37,7 +37,8 @@ public class DeviceSimulator {
     private final Map<String, Double> temperatures = new HashMap<>();
     private final List<SimulatedEvent> recent = new ArrayList<>();
     private double due;
-    private long nextOffset = 10001;
+    /** Each customer's stream numbers its events from 10001 without gaps, so a gap downstream means a lost event. */
+    private final Map<String, Long> nextOffsets = new HashMap<>();
     private long produced;
     private long emitted;
 
@@ -94,7 +95,7 @@ public class DeviceSimulator {
         String eventId = UUID.randomUUID().toString();
         ObjectNode event = json.createObjectNode();
         event.put("eventId", eventId);
-        event.put("eventOffset", nextOffset++);
+        event.put("eventOffset", nextOffsets.merge(customerId, 1L, Long::sum) + 10000);
         event.put("eventPublisher", "device");
         event.put("customerId", customerId);
         ArrayNode devices = event.putObject("data").putArray("devices");

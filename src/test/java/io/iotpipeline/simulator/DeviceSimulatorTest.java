@@ -38,12 +38,13 @@ class DeviceSimulatorTest {
         DeviceSimulator simulator = new DeviceSimulator(settings(0, 0, 0), Clock.fixed(NOW, ZoneOffset.UTC));
         List<DeviceSimulator.SimulatedEvent> events = simulator.tick();
         assertEquals(100, events.size(), "1000 events/s over a 100 ms tick");
-        long expectedOffset = 10001;
+        Map<String, Long> expectedOffsets = new HashMap<>();
         for (DeviceSimulator.SimulatedEvent event : events) {
             JsonNode node = json.readTree(event.json());
             assertEquals(List.of("eventId", "eventOffset", "eventPublisher", "customerId", "data", "eventTime"),
                     iterable(node.fieldNames()));
-            assertEquals(expectedOffset++, node.get("eventOffset").asLong());
+            assertEquals(expectedOffsets.merge(event.customerId(), 10001L, (a, b) -> a + 1),
+                    node.get("eventOffset").asLong(), "each customer's offsets count up from 10001");
             assertEquals("2026-11-24 10:00:00.000000", node.get("eventTime").asText());
             assertEquals(event.customerId(), node.get("customerId").asText());
             assertTrue(event.customerId().matches("CI001\\d\\d"), event.customerId());
