@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.camel.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * A real PostgreSQL server started from Maven-shipped binaries, keeping its data under a data directory. It runs as a
  * child process, so it may outlive a killed JVM: a leftover server on the same data directory is stopped first.
  */
-public final class EmbeddedDatabase implements Service {
+public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
@@ -70,12 +69,7 @@ public final class EmbeddedDatabase implements Service {
     }
 
     @Override
-    public void start() {
-        // started by start(...)
-    }
-
-    @Override
-    public void stop() {
+    public void close() {
         try {
             postgres.close();
         } catch (IOException e) {

@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
-import org.apache.camel.Service;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * a restart continues where it stopped. The same class runs it as a separate process ({@link #main}) for tests of the
  * external-broker path.
  */
-public final class EmbeddedKafka implements Service {
+public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
@@ -94,12 +93,7 @@ public final class EmbeddedKafka implements Service {
     }
 
     @Override
-    public void start() {
-        // started by start(...)
-    }
-
-    @Override
-    public void stop() {
+    public void close() {
         server.shutdown();
         server.awaitShutdown();
         LOG.info("Embedded Kafka broker stopped");
@@ -114,7 +108,7 @@ public final class EmbeddedKafka implements Service {
         EmbeddedKafka kafka = start(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.stop();
+            kafka.close();
             stopped.countDown();
         }));
         System.out.println("BROKER READY " + kafka.bootstrapServers());

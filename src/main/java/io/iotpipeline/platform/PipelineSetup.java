@@ -33,13 +33,13 @@ public class PipelineSetup implements CamelConfiguration {
         if (dbUrl.isEmpty()) {
             EmbeddedDatabase database = EmbeddedDatabase.start(Path.of(prop.apply("db.embedded.dataDir")),
                     Integer.parseInt(prop.apply("db.embedded.port")));
-            context.addService(database, true, false);
+            context.addService(new ClosingService(database), true, false);
             dbUrl = database.jdbcUrl();
             dbUser = "postgres";
         }
         BasicDataSource dataSource = Database.pool(dbUrl, dbUser, prop.apply("db.password"),
                 Integer.parseInt(prop.apply("db.pool.maxConnections")));
-        context.addService(new ClosingService(dataSource::close), true, false);
+        context.addService(new ClosingService(dataSource), true, false);
         Database.migrate(dataSource, dbUrl, dbUser);
         context.getRegistry().bind("dataSource", dataSource);
 
@@ -48,7 +48,7 @@ public class PipelineSetup implements CamelConfiguration {
             EmbeddedKafka kafka = EmbeddedKafka.start(Path.of(prop.apply("kafka.embedded.dataDir")),
                     Integer.parseInt(prop.apply("kafka.embedded.port")),
                     Integer.parseInt(prop.apply("kafka.embedded.controllerPort")));
-            context.addService(kafka, true, false);
+            context.addService(new ClosingService(kafka), true, false);
             brokers = kafka.bootstrapServers();
         }
         KafkaTopics.ensure(brokers, prop.apply("kafka.topic"), Integer.parseInt(prop.apply("kafka.topic.partitions")),
@@ -88,12 +88,8 @@ public class PipelineSetup implements CamelConfiguration {
         return jdbcUrl.replaceFirst("^jdbc:postgresql://", "postgresql://" + user + "@");
     }
 
-    /** Stops a resource with the Camel context, after the routes. */
-    record ClosingService(Closer closer) implements org.apache.camel.Service {
-        interface Closer {
-            void close() throws Exception;
-        }
-
+    /** Closes a resource when the Camel context stops, after the routes (services stop in reverse order of adding). */
+    record ClosingService(AutoCloseable closer) implements org.apache.camel.Service {
         @Override
         public void start() {
         }

@@ -39,12 +39,12 @@ public class IngestRoute extends RouteBuilder {
                 + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true")
                 .routeId("ingest").autoStartup("{{store.enabled}}")
                 .process(KafkaBatchCommit::remember)
-                .split(body(), new ReadingCollector()).stopOnException()
+                .split(body(), new ReadingCollector()).stopOnException().id("each-kafka-record")
                     .setBody(IngestRoute::sourceRecord)
                     .to("direct:read-event")
                 .end()
                 .to("direct:store-readings")
-                .process(KafkaBatchCommit::commit)
+                .process(KafkaBatchCommit::commit).id("commit-kafka-offsets")
                 .process(exchange -> StoreRoute.counters(exchange).batchCommitted(
                         exchange.getProperty(KafkaBatchCommit.PROPERTY, KafkaBatchCommit.class).records()));
 
@@ -54,10 +54,12 @@ public class IngestRoute extends RouteBuilder {
                 .setProperty("source", body())
                 .setBody(exchange -> exchange.getMessage().getBody(SourceRecord.class).payload())
                 .doTry()
-                    .unmarshal(eventJson)
+                    .unmarshal(eventJson).id("unmarshal-event")
                     .process(exchange -> ReadingRules.checkEvent(exchange.getMessage().getBody(DeviceEvent.class)))
-                    .split(DEVICE_READINGS, new ReadingCollector()).stopOnException()
-                        .filter(body().isInstanceOf(DeadLetter.class))
+                            .id("check-event")
+                    // the collector aggregates the accepted readings; rejected devices are filtered to dead letters
+                    .split(DEVICE_READINGS, new ReadingCollector()).stopOnException().id("split-data-devices")
+                        .filter(body().isInstanceOf(DeadLetter.class)).id("filter-bad-readings")
                             .to("direct:store-dead-letter")
                         .end()
                     .endDoTry()

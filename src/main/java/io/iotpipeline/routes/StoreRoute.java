@@ -54,9 +54,10 @@ public class StoreRoute extends RouteBuilder {
 
         from("direct:store-readings").routeId("store-readings")
                 .split(method(StoreRoute.class, "rowBatches(${body}, " + rowsPerBatch + ")")).stopOnException()
-                    .throttle(batchesPerSecond).totalRequestsMode().timePeriodMillis(1000)
+                        .id("aggregate-into-row-batches")
+                    .throttle(batchesPerSecond).totalRequestsMode().timePeriodMillis(1000).id("throttle-batches")
                     .process(exchange -> exchange.setVariable("rows", exchange.getMessage().getBody(List.class).size()))
-                    .to("sql:" + INSERT_READINGS + "?batch=true&dataSource=#dataSource")
+                    .to("sql:" + INSERT_READINGS + "?batch=true&dataSource=#dataSource").id("insert-readings")
                     .process(exchange -> counters(exchange).rowsWritten(exchange.getVariable("rows", Integer.class)))
                 .end();
 
