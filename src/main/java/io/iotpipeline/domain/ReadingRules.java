@@ -30,6 +30,8 @@ public final class ReadingRules {
     static final int MAX_PUBLISHER = 50;
     static final int MAX_DEVICE_ID = 20;
     static final int MAX_MEASURE = 10;
+    static final int MIN_YEAR = 1900;
+    static final int MAX_YEAR = 9999;
 
     /** {@code yyyy-MM-dd HH:mm:ss} with an optional fraction of up to 9 digits, as devices send it (UTC). */
     public static final DateTimeFormatter EVENT_TIME = new DateTimeFormatterBuilder()
@@ -41,7 +43,7 @@ public final class ReadingRules {
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Set<String> FIXED_DEVICE_FIELDS = Set.of("deviceId", "temperature", "measure", "status");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventJson.MAPPER;
 
     private ReadingRules() {
     }
@@ -109,7 +111,12 @@ public final class ReadingRules {
             throw new InvalidEventException("eventTime is missing");
         }
         try {
-            return LocalDateTime.parse(text, EVENT_TIME);
+            LocalDateTime time = LocalDateTime.parse(text, EVENT_TIME);
+            if (time.getYear() < MIN_YEAR || time.getYear() > MAX_YEAR) {
+                throw new InvalidEventException("eventTime " + quote(text) + " is outside the years " + MIN_YEAR + " to "
+                        + MAX_YEAR);
+            }
+            return time;
         } catch (DateTimeParseException e) {
             throw new InvalidEventException(
                     "eventTime " + quote(text) + " is not a time in the format yyyy-MM-dd HH:mm:ss.SSSSSS");

@@ -1,9 +1,9 @@
 package io.iotpipeline.routes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceEvent;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.InvalidEventException;
 import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.SourceRecord;
@@ -28,8 +28,7 @@ public class IngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        JacksonDataFormat eventJson = new JacksonDataFormat(DeviceEvent.class);
-        eventJson.setDisableFeatures(DeserializationFeature.ACCEPT_FLOAT_AS_INT.name());
+        JacksonDataFormat eventJson = new JacksonDataFormat(EventJson.MAPPER, DeviceEvent.class);
 
         from("kafka:{{kafka.topic}}?groupId={{kafka.consumer.groupId}}&autoOffsetReset=earliest"
                 + "&consumersCount={{kafka.consumer.threads}}"

@@ -23,7 +23,7 @@ class ReadingRulesTest {
              {"deviceId":"D002","temperature":16,"measure":"C","status":"SUCCESS"}]},
              "eventTime":"2023-01-05 11:13:53.643364"}""";
     static final SourceRecord SOURCE = new SourceRecord("device_stream", 2, 41, "CI00103", SEED);
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = EventJson.MAPPER;
 
     @Test
     void theSeedEventYieldsOneReadingPerDevice() throws Exception {
@@ -51,6 +51,8 @@ class ReadingRulesTest {
         "\"customerId\":\"CI00103\"|\"customerId\":\"CI0010300000000000000000\"|customerId is 24 characters long, more than 20",
         "2023-01-05 11:13:53.643364|05/01/2023|eventTime '05/01/2023' is not a time in the format yyyy-MM-dd HH:mm:ss.SSSSSS",
         "\"eventOffset\":10001,|                    |eventOffset is missing",
+        "2023-01-05 11:13:53.643364|+99999-01-05 11:13:53|eventTime '+99999-01-05 11:13:53' is outside the years 1900 to 9999",
+        "2023-01-05 11:13:53.643364|1812-01-05 11:13:53|eventTime '1812-01-05 11:13:53' is outside the years 1900 to 9999",
     })
     void anEventWithABadFieldIsRejectedWithItsReason(String from, String to, String reason) throws Exception {
         DeviceEvent event = json.readValue(SEED.replace(from, to == null ? "" : to), DeviceEvent.class);
@@ -85,6 +87,18 @@ class ReadingRulesTest {
         assertEquals(reason, dead.reason());
         assertTrue(dead.deadLetterKey().startsWith("device_stream/2@41#device["), dead.deadLetterKey());
         assertEquals(1, items.stream().filter(DeviceReading.class::isInstance).count());
+    }
+
+    @Test
+    void hugeNumbersStayValidJsonAndAreNotTemperatures() throws Exception {
+        String event = SEED.replace("\"temperature\":15,", "\"temperature\":1e400,\"pressure\":1e400,");
+        List<Object> items = ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+        assertEquals("data.devices[0]: temperature '1E+400' is not a finite number", ((DeadLetter) items.get(0)).reason());
+        event = SEED.replace("\"temperature\":15,", "\"temperature\":15,\"pressure\":1e400,");
+        DeviceReading reading = (DeviceReading) ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
+        assertEquals("{\"pressure\":1E+400}", reading.extraFields());
+        assertThrows(com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
+                () -> json.readValue(SEED.replace("10001", "10001.5"), DeviceEvent.class));
     }
 
     @Test

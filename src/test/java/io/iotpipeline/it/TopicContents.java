@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.SourceRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,7 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class TopicContents {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventJson.MAPPER;
 
     private final String brokers;
     private final String topic;

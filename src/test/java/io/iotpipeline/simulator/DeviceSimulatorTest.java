@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.SourceRecord;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeviceSimulatorTest {
 
     static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = EventJson.MAPPER;
 
     static SimulatorSettings settings(double lateShare, double duplicateShare, long maxEvents) {
         return new SimulatorSettings(1000, 100, 5, 100, 20, 1, 4,
