@@ -47,6 +47,8 @@ public class StoreRoute extends RouteBuilder {
                 .useExponentialBackOff()
                 .maximumRedeliveryDelay(intProperty("store.retry.maxDelayMs"))
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
+                // on shutdown the uncommitted batch is simply read again at the next start: no reason to wait
+                .allowRedeliveryWhileStopping(false)
                 .logExhaustedMessageHistory(false));
 
         int rowsPerBatch = intProperty("store.batch.rows");
