@@ -1,7 +1,13 @@
 package io.iotpipeline.routes;
 
+import java.util.List;
+
+import io.iotpipeline.simulator.DeviceSimulator.SimulatedEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
 
 /** Simulate stage: the device fleet publishes its events to Kafka, keyed by customer. */
 public class SimulateRoute extends RouteBuilder {
@@ -10,12 +16,25 @@ public class SimulateRoute extends RouteBuilder {
     public void configure() {
         from("timer:simulator?period={{simulator.tickMs}}").routeId("simulate").autoStartup("{{simulator.enabled}}")
                 .setBody(method("deviceSimulator", "tick"))
-                .split(body())
-                    .setHeader(KafkaConstants.KEY, simple("${body.customerId}"))
-                    .setBody(simple("${body.json}"))
-                    .to("kafka:{{kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true&lingerMs={{kafka.producer.lingerMs}}")
-                .end()
+                .process(SimulateRoute::keyedByCustomer)
+                // a list body is sent as one record per element, all in flight together, acknowledged by all replicas
+                .to("kafka:{{kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true&lingerMs={{kafka.producer.lingerMs}}")
+                        .id("publish-events")
                 .process(exchange -> StoreRoute.counters(exchange)
-                        .eventsPublished(exchange.getMessage().getBody(java.util.List.class).size()));
+                        .eventsPublished(exchange.getMessage().getBody(List.class).size()));
+    }
+
+    /** One Kafka record per event: the event JSON as value, its customerId as key. */
+    static void keyedByCustomer(Exchange exchange) {
+        List<?> events = exchange.getMessage().getBody(List.class);
+        List<Message> records = new java.util.ArrayList<>(events.size());
+        for (Object item : events) {
+            SimulatedEvent event = (SimulatedEvent) item;
+            Message record = new DefaultMessage(exchange.getContext());
+            record.setHeader(KafkaConstants.KEY, event.customerId());
+            record.setBody(event.json());
+            records.add(record);
+        }
+        exchange.getMessage().setBody(records);
     }
 }
