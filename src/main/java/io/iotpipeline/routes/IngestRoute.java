@@ -53,6 +53,7 @@ public class IngestRoute extends RouteBuilder {
                 .setProperty("source", body())
                 .setBody(exchange -> exchange.getMessage().getBody(SourceRecord.class).payload())
                 .doTry()
+                    .process(IngestRoute::requireValue)
                     .unmarshal(eventJson).id("unmarshal-event")
                     .process(exchange -> ReadingRules.checkEvent(exchange.getMessage().getBody(DeviceEvent.class)))
                             .id("check-event")
@@ -85,6 +86,13 @@ public class IngestRoute extends RouteBuilder {
             return "data.devices";
         }
     };
+
+    /** A Kafka record without a value (a tombstone) is bad input like any other, not a failure to retry forever. */
+    static void requireValue(Exchange exchange) throws InvalidEventException {
+        if (exchange.getMessage().getBody() == null) {
+            throw new InvalidEventException("the Kafka record has no value");
+        }
+    }
 
     static SourceRecord sourceRecord(Exchange exchange) {
         Exchange record = exchange.getMessage().getBody(Exchange.class);

@@ -145,6 +145,7 @@ class PipelineIT {
         for (String[] bad : badAndReason) {
             topic.send("CI00100", bad[0]);
         }
+        topic.send("CI00100", (String) null);
         // one bad device among good ones: the good ones are still stored
         topic.send("CI00100", event(halfGood1, "CI00100", valid,
                 "{\"deviceId\":\"D002\",\"temperature\":20,\"measure\":\"C\",\"status\":\"BROKEN\"}"));
@@ -154,7 +155,7 @@ class PipelineIT {
         topic.send("CI00100", event(injection, "'; DROP TABLE x;--", valid));
         topic.send("CI00100", event(goodAfter, "CI00100", valid));
 
-        int expectedDead = badAndReason.size() + 2;
+        int expectedDead = badAndReason.size() + 3;
         Eventually.await(Duration.ofSeconds(60), expectedDead + " new dead letters",
                 () -> rows.count("select count(*) from iot_dead_letters") == deadBefore + expectedDead);
         Eventually.await(Duration.ofSeconds(60), "the good event after the bad ones",
@@ -167,6 +168,7 @@ class PipelineIT {
                     && String.valueOf(d.get("reason")).contains(bad[1])),
                     "dead letter for " + bad[0] + " with reason containing '" + bad[1] + "' in " + dead);
         }
+        assertTrue(dead.stream().anyMatch(d -> "the Kafka record has no value".equals(d.get("reason"))), dead.toString());
         assertTrue(dead.stream().anyMatch(d -> String.valueOf(d.get("reason"))
                 .contains("data.devices[1]: status '\"BROKEN\"' is not one of SUCCESS, ERROR, STANDBY")), dead.toString());
         assertTrue(dead.stream().anyMatch(d -> String.valueOf(d.get("reason"))
