@@ -24,7 +24,7 @@ CREATE INDEX iot_device_events_device_eventtime ON iot_device_events (deviceId, 
 -- Input that could not become a reading, with the reason and the raw payload: nothing is dropped silently.
 CREATE TABLE iot_dead_letters (
     deadLetterId   BIGSERIAL    PRIMARY KEY,
-    deadLetterKey  VARCHAR(200) NOT NULL UNIQUE,  -- source record (and device index): redelivery adds nothing
+    deadLetterKey  TEXT         NOT NULL UNIQUE,  -- source record (and device): redelivery adds nothing
     reason         TEXT         NOT NULL,
     payload        TEXT,                          -- capped at 64 KiB; payloadLength keeps the original size
     payloadLength  INTEGER      NOT NULL,

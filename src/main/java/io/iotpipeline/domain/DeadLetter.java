@@ -25,9 +25,16 @@ public record DeadLetter(String deadLetterKey, String reason, String payload, St
                 deviceId, source);
     }
 
+    /** A reading that passed validation but that the database refused to store. */
+    public static DeadLetter ofRejectedReading(DeviceReading reading, String reason) {
+        SourceRecord source = reading.source();
+        return new DeadLetter(source.coordinates() + "#deviceId:" + reading.deviceId(), reason, source.payload(),
+                reading.eventId().toString(), reading.deviceId(), source);
+    }
+
     public Map<String, Object> toRow() {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("deadLetterKey", storable(deadLetterKey, 200));
+        row.put("deadLetterKey", storable(deadLetterKey, Integer.MAX_VALUE));
         row.put("reason", storable(reason, 2000));
         row.put("payload", storable(payload, MAX_PAYLOAD_CHARS));
         row.put("payloadLength", payload == null ? 0 : payload.length());

@@ -2,6 +2,7 @@ package io.iotpipeline.routes;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.sql.SQLException;
 import java.util.List;
 
 import io.iotpipeline.domain.DeadLetter;
@@ -10,11 +11,13 @@ import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Store stage: writes a batch of readings in JDBC batches of {@code store.batch.rows} rows, throttled, and stores dead
  * letters. Both inserts are idempotent, so a redelivered Kafka batch adds nothing. A failed write is retried with
- * backoff; when retries run out the failure goes back to the ingest stage, which does not commit the batch.
+ * backoff; when retries run out the failure goes back to the ingest stage, which does not commit the batch. A batch the
+ * database rejects as bad data is written row by row, and only the rejected rows become dead letters.
  */
 public class StoreRoute extends RouteBuilder {
 
@@ -54,13 +57,49 @@ public class StoreRoute extends RouteBuilder {
         int rowsPerBatch = intProperty("store.batch.rows");
         int batchesPerSecond = intProperty("store.throttle.batchesPerSecond");
 
+        // A row the database rejects as bad data is not retried: retrying cannot change the answer.
+        onException(DataAccessException.class, SQLException.class).onWhen(exchange -> rejectedAsBadData(
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))).maximumRedeliveries(0);
+
         from("direct:store-readings").routeId("store-readings")
                 .split(method(StoreRoute.class, "rowBatches(${body}, " + rowsPerBatch + ")")).stopOnException()
                         .id("aggregate-into-row-batches")
                     .throttle(batchesPerSecond).totalRequestsMode().timePeriodMillis(1000).id("throttle-batches")
-                    .process(exchange -> exchange.setVariable("rows", exchange.getMessage().getBody(List.class).size()))
-                    .to("sql:" + INSERT_READINGS + "?batch=true&dataSource=#dataSource").id("insert-readings")
-                    .process(exchange -> counters(exchange).rowsWritten(exchange.getVariable("rows", Integer.class)))
+                    .to("direct:write-row-batch")
+                    .process(exchange -> counters(exchange).rowsWritten(exchange.getVariable("readings", List.class).size()))
+                .end();
+
+        from("direct:write-row-batch").routeId("write-row-batch")
+                .setVariable("readings", body())
+                .doTry()
+                    .to("direct:insert-readings")
+                .doCatch(Exception.class).onWhen(exchange -> rejectedAsBadData(
+                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)))
+                    // one row the database rejects must not hold back its batch: store that batch row by row
+                    .setBody(variable("readings"))
+                    .log(LoggingLevel.WARN, "The database rejected a batch of ${body.size} rows"
+                            + " (${exception.message}); storing it row by row")
+                    .split(body()).stopOnException()
+                        .to("direct:insert-one-reading")
+                    .end()
+                .end();
+
+        from("direct:insert-readings").routeId("insert-readings")
+                .setBody(exchange -> insertParameterRows(exchange.getMessage().getBody(List.class)))
+                .to("sql:" + INSERT_READINGS + "?batch=true&dataSource=#dataSource").id("insert-readings-batch");
+
+        from("direct:insert-one-reading").routeId("insert-one-reading")
+                .setProperty("reading", body())
+                .doTry()
+                    .setBody(exchange -> insertParameters(exchange.getMessage().getBody(DeviceReading.class)))
+                    .to("sql:" + INSERT_READINGS + "?dataSource=#dataSource").id("insert-reading")
+                .doCatch(Exception.class).onWhen(exchange -> rejectedAsBadData(
+                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)))
+                    .setBody(exchange -> DeadLetter.ofRejectedReading(
+                            exchange.getProperty("reading", DeviceReading.class),
+                            "rejected by the database: " + firstLine(exchange.getProperty(
+                                    Exchange.EXCEPTION_CAUGHT, Exception.class))))
+                    .to("direct:store-dead-letter")
                 .end();
 
         from("direct:store-dead-letter").routeId("store-dead-letter")
@@ -78,16 +117,48 @@ public class StoreRoute extends RouteBuilder {
         return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
     }
 
-    /** The readings as lists of insert parameters, at most {@code size} rows each. */
-    public static List<List<List<Object>>> rowBatches(List<DeviceReading> readings, int size) {
-        List<List<List<Object>>> batches = new ArrayList<>();
+    /** The readings in batches of at most {@code size} rows. */
+    public static List<List<DeviceReading>> rowBatches(List<DeviceReading> readings, int size) {
+        List<List<DeviceReading>> batches = new ArrayList<>();
         for (int from = 0; from < readings.size(); from += size) {
-            List<List<Object>> rows = new ArrayList<>(Math.min(size, readings.size() - from));
-            for (DeviceReading reading : readings.subList(from, Math.min(readings.size(), from + size))) {
-                rows.add(insertParameters(reading));
-            }
-            batches.add(rows);
+            batches.add(new ArrayList<>(readings.subList(from, Math.min(readings.size(), from + size))));
         }
         return batches;
+    }
+
+    static List<List<Object>> insertParameterRows(List<?> readings) {
+        List<List<Object>> rows = new ArrayList<>(readings.size());
+        for (Object reading : readings) {
+            rows.add(insertParameters((DeviceReading) reading));
+        }
+        return rows;
+    }
+
+    /**
+     * Whether PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint
+     * violation), as opposed to being unreachable or overloaded, which a retry can cure.
+     */
+    static boolean rejectedAsBadData(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                for (SQLException next = sql; next != null; next = next.getNextException()) {
+                    String state = next.getSQLState();
+                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    static String firstLine(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 }

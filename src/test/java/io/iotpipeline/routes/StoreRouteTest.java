@@ -22,7 +22,7 @@ class StoreRouteTest {
         }
         var batches = StoreRoute.rowBatches(readings, 500);
         assertEquals(List.of(500, 500, 201), batches.stream().map(List::size).toList());
-        assertEquals(readings.get(1200).eventId(), batches.get(2).get(200).get(0));
+        assertEquals(readings.get(1200).eventId(), batches.get(2).get(200).eventId());
         assertEquals(List.of(), StoreRoute.rowBatches(List.of(), 500));
     }
 }
