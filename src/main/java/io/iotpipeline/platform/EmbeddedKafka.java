@@ -29,12 +29,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
-    private final Path dataDirectory;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDirectory) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
-        this.dataDirectory = dataDirectory;
     }
 
     public static EmbeddedKafka start(Path dataDirectory, int port, int controllerPort) throws IOException {
@@ -68,7 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.info("Embedded Kafka broker (KRaft) started in {} ms at {}, data in {}."
                 + " Set kafka.brokers=host:9092 (or KAFKA_BROKERS) to use your own Kafka instead",
                 (System.nanoTime() - started) / 1_000_000, bootstrap, logDir);
-        return new EmbeddedKafka(server, bootstrap, logDir);
+        return new EmbeddedKafka(server, bootstrap);
     }
 
     private static void format(Properties config, Path logDir) throws IOException {
@@ -86,10 +84,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    public Path dataDirectory() {
-        return dataDirectory;
     }
 
     @Override

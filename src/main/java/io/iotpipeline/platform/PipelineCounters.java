@@ -51,10 +51,6 @@ public class PipelineCounters {
         return rowsWritten.get();
     }
 
-    public long deadLetters() {
-        return deadLetters.get();
-    }
-
     /** Logs one line when anything moved since the last report. */
     public synchronized void report() {
         long now = System.nanoTime();

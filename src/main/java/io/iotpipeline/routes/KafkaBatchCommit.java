@@ -61,7 +61,4 @@ public final class KafkaBatchCommit {
         return records;
     }
 
-    public int partitions() {
-        return lastPerPartition.size();
-    }
 }
