@@ -60,5 +60,4 @@ public final class KafkaBatchCommit {
     public int records() {
         return records;
     }
-
 }
