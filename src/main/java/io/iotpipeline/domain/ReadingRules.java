@@ -53,7 +53,7 @@ public final class ReadingRules {
      *
      * @throws InvalidEventException when the event as a whole cannot be stored
      */
-    public static DeviceEvent checkEvent(DeviceEvent event) throws InvalidEventException {
+    public static CheckedEvent checkEvent(DeviceEvent event) throws InvalidEventException {
         if (event == null) {
             throw new InvalidEventException("payload is JSON null, not an event object");
         }
@@ -65,14 +65,18 @@ public final class ReadingRules {
         }
         requireText("eventPublisher", event.eventPublisher(), MAX_PUBLISHER);
         requireText("customerId", event.customerId(), MAX_CUSTOMER_ID);
-        parseEventTime(event.eventTime());
+        LocalDateTime eventTime = parseEventTime(event.eventTime());
         if (event.data() == null || event.data().devices() == null) {
             throw new InvalidEventException("data.devices is missing");
         }
         if (event.data().devices().isEmpty()) {
             throw new InvalidEventException("data.devices is empty: the event carries no reading");
         }
-        return event;
+        return new CheckedEvent(event, UUID.fromString(event.eventId()), eventTime);
+    }
+
+    /** An event whose event-level fields passed {@link #checkEvent}, with those fields parsed. */
+    public record CheckedEvent(DeviceEvent event, UUID eventId, LocalDateTime eventTime) {
     }
 
     /**
@@ -80,9 +84,14 @@ public final class ReadingRules {
      * is valid, otherwise a {@link DeadLetter} saying why.
      */
     public static List<Object> readings(DeviceEvent event, SourceRecord source) throws InvalidEventException {
-        checkEvent(event);
-        UUID eventId = UUID.fromString(event.eventId());
-        LocalDateTime eventTime = parseEventTime(event.eventTime());
+        return readings(checkEvent(event), source);
+    }
+
+    /** As {@link #readings(DeviceEvent, SourceRecord)}, for an event already checked. */
+    public static List<Object> readings(CheckedEvent checked, SourceRecord source) {
+        DeviceEvent event = checked.event();
+        UUID eventId = checked.eventId();
+        LocalDateTime eventTime = checked.eventTime();
         List<JsonNode> devices = event.data().devices();
         List<Object> items = new ArrayList<>(devices.size());
         Set<String> seen = new HashSet<>();

@@ -55,8 +55,8 @@ public class IngestRoute extends RouteBuilder {
                 .doTry()
                     .process(IngestRoute::requireValue)
                     .unmarshal(eventJson).id("unmarshal-event")
-                    .process(exchange -> ReadingRules.checkEvent(exchange.getMessage().getBody(DeviceEvent.class)))
-                            .id("check-event")
+                    .process(exchange -> exchange.getMessage().setBody(
+                            ReadingRules.checkEvent(exchange.getMessage().getBody(DeviceEvent.class)))).id("check-event")
                     // the collector aggregates the accepted readings; rejected devices are filtered to dead letters
                     .split(DEVICE_READINGS, new ReadingCollector()).stopOnException().id("split-data-devices")
                         .filter(body().isInstanceOf(DeadLetter.class)).id("filter-bad-readings")
@@ -73,12 +73,8 @@ public class IngestRoute extends RouteBuilder {
     static final Expression DEVICE_READINGS = new ExpressionAdapter() {
         @Override
         public Object evaluate(Exchange exchange) {
-            try {
-                return ReadingRules.readings(exchange.getMessage().getBody(DeviceEvent.class),
-                        exchange.getProperty("source", SourceRecord.class));
-            } catch (InvalidEventException e) {
-                throw new IllegalStateException("event was checked before its devices are split", e);
-            }
+            return ReadingRules.readings(exchange.getMessage().getBody(ReadingRules.CheckedEvent.class),
+                    exchange.getProperty("source", SourceRecord.class));
         }
 
         @Override
