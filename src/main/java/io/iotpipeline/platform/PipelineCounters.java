@@ -22,6 +22,11 @@ public class PipelineCounters {
     private long reportedDeadLetters;
     private long reportedPublished;
 
+    /** The pipeline's counters, bound in the registry as "pipelineCounters". */
+    public static PipelineCounters of(org.apache.camel.Exchange exchange) {
+        return exchange.getContext().getRegistry().lookupByNameAndType("pipelineCounters", PipelineCounters.class);
+    }
+
     public void eventsPublished(int count) {
         eventsPublished.addAndGet(count);
     }

@@ -7,6 +7,7 @@ import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.InvalidEventException;
 import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.SourceRecord;
+import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.support.ExpressionAdapter;
@@ -44,7 +45,7 @@ public class IngestRoute extends RouteBuilder {
                 .end()
                 .to("direct:store-readings")
                 .process(KafkaBatchCommit::commit).id("commit-kafka-offsets")
-                .process(exchange -> StoreRoute.counters(exchange).batchCommitted(
+                .process(exchange -> PipelineCounters.of(exchange).batchCommitted(
                         exchange.getProperty(KafkaBatchCommit.PROPERTY, KafkaBatchCommit.class).records()));
 
         // Bad input becomes a dead letter inside doTry/doCatch rather than a handled onException: a handled failure in

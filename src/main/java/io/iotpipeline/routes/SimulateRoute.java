@@ -3,6 +3,7 @@ package io.iotpipeline.routes;
 import java.util.List;
 
 import io.iotpipeline.simulator.DeviceSimulator.SimulatedEvent;
+import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
@@ -20,7 +21,7 @@ public class SimulateRoute extends RouteBuilder {
                 // a list body is sent as one record per element, all in flight together, acknowledged by all replicas
                 .to("kafka:{{kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true&lingerMs={{kafka.producer.lingerMs}}")
                         .id("publish-events")
-                .process(exchange -> StoreRoute.counters(exchange)
+                .process(exchange -> PipelineCounters.of(exchange)
                         .eventsPublished(exchange.getMessage().getBody(List.class).size()));
     }
 

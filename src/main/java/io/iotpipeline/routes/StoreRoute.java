@@ -58,23 +58,23 @@ public class StoreRoute extends RouteBuilder {
         int batchesPerSecond = intProperty("store.throttle.batchesPerSecond");
 
         // A row the database rejects as bad data is not retried: retrying cannot change the answer.
-        onException(DataAccessException.class, SQLException.class).onWhen(exchange -> rejectedAsBadData(
-                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))).maximumRedeliveries(0);
+        // The row-by-row fallback logs the failure, so no ERROR stack trace either.
+        onException(DataAccessException.class, SQLException.class).onWhen(StoreRoute::rejectedAsBadData)
+                .maximumRedeliveries(0).logExhausted(false);
 
         from("direct:store-readings").routeId("store-readings")
                 .split(method(StoreRoute.class, "rowBatches(${body}, " + rowsPerBatch + ")")).stopOnException()
                         .id("aggregate-into-row-batches")
                     .throttle(batchesPerSecond).totalRequestsMode().timePeriodMillis(1000).id("throttle-batches")
                     .to("direct:write-row-batch")
-                    .process(exchange -> counters(exchange).rowsWritten(exchange.getVariable("readings", List.class).size()))
+                    .process(exchange -> PipelineCounters.of(exchange).rowsWritten(exchange.getVariable("readings", List.class).size()))
                 .end();
 
         from("direct:write-row-batch").routeId("write-row-batch")
                 .setVariable("readings", body())
                 .doTry()
                     .to("direct:insert-readings")
-                .doCatch(Exception.class).onWhen(exchange -> rejectedAsBadData(
-                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)))
+                .doCatch(Exception.class).onWhen(StoreRoute::rejectedAsBadData)
                     // one row the database rejects must not hold back its batch: store that batch row by row
                     .setBody(variable("readings"))
                     .log(LoggingLevel.WARN, "The database rejected a batch of ${body.size} rows"
@@ -93,8 +93,7 @@ public class StoreRoute extends RouteBuilder {
                 .doTry()
                     .setBody(exchange -> insertParameters(exchange.getMessage().getBody(DeviceReading.class)))
                     .to("sql:" + INSERT_READINGS + "?dataSource=#dataSource").id("insert-reading")
-                .doCatch(Exception.class).onWhen(exchange -> rejectedAsBadData(
-                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)))
+                .doCatch(Exception.class).onWhen(StoreRoute::rejectedAsBadData)
                     .setBody(exchange -> DeadLetter.ofRejectedReading(
                             exchange.getProperty("reading", DeviceReading.class),
                             "rejected by the database: " + firstLine(exchange.getProperty(
@@ -104,13 +103,9 @@ public class StoreRoute extends RouteBuilder {
 
         from("direct:store-dead-letter").routeId("store-dead-letter")
                 .log(LoggingLevel.DEBUG, "Dead letter ${body.deadLetterKey}: ${body.reason}")
-                .process(exchange -> counters(exchange).deadLetter(exchange.getMessage().getBody(DeadLetter.class).reason()))
+                .process(exchange -> PipelineCounters.of(exchange).deadLetter(exchange.getMessage().getBody(DeadLetter.class).reason()))
                 .setBody(exchange -> exchange.getMessage().getBody(DeadLetter.class).toRow())
                 .to("sql:" + INSERT_DEAD_LETTER + "?dataSource=#dataSource");
-    }
-
-    static PipelineCounters counters(Exchange exchange) {
-        return exchange.getContext().getRegistry().lookupByNameAndType("pipelineCounters", PipelineCounters.class);
     }
 
     private int intProperty(String key) {
@@ -138,6 +133,12 @@ public class StoreRoute extends RouteBuilder {
      * Whether PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint
      * violation), as opposed to being unreachable or overloaded, which a retry can cure.
      */
+    static boolean rejectedAsBadData(Exchange exchange) {
+        Throwable error = exchange.getException() != null
+                ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return rejectedAsBadData(error);
+    }
+
     static boolean rejectedAsBadData(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql) {
