@@ -6,7 +6,10 @@ import java.util.UUID;
 /**
  * One row of {@code iot_device_events}: one device's reading within one event, identified by (eventId, deviceId).
  *
- * @param extraFields JSON object text of the sensor fields beyond the fixed ones (humidity, ...), or null
+ * @param temperature        as the device sent it, in {@code measure}
+ * @param temperatureCelsius the same value in Celsius, for the metrics
+ * @param extraFields        JSON object text of the sensor fields beyond the fixed ones (humidity, ...), or null
+ * @param late               older than its stream's watermark when it arrived (see {@link LatenessPolicy})
  */
 public record DeviceReading(
         UUID eventId,
@@ -18,6 +21,13 @@ public record DeviceReading(
         String measure,
         String status,
         double temperature,
+        double temperatureCelsius,
         String extraFields,
-        SourceRecord source) {
+        SourceRecord source,
+        boolean late) {
+
+    public DeviceReading withLate(boolean isLate) {
+        return isLate == late ? this : new DeviceReading(eventId, customerId, eventOffset, eventPublisher, eventTime,
+                deviceId, measure, status, temperature, temperatureCelsius, extraFields, source, isLate);
+    }
 }

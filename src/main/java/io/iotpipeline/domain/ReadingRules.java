@@ -7,13 +7,17 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,10 +26,93 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The validation rules of the wire format: what makes an event acceptable, and which of its devices become readings.
  * Column limits mirror {@code sql/V1__readings_and_dead_letters.sql}, so a value that passes here always fits its row.
+ * Which statuses and measures are accepted, and the plausible temperature range per unit, come from the
+ * {@code readings.*} properties.
  */
 public final class ReadingRules {
 
-    public static final Set<String> STATUSES = Set.of("SUCCESS", "ERROR", "STANDBY");
+    /** The statuses of the wire format. */
+    public static final List<String> STATUSES = List.of("SUCCESS", "ERROR", "STANDBY");
+
+    /** Accepts every status and C, F and K within wide physical limits. */
+    public static final ReadingRules STANDARD = new ReadingRules(STATUSES, Map.of(
+            TemperatureUnit.C, new PlausibleRange(-60, 150),
+            TemperatureUnit.F, new PlausibleRange(-76, 302),
+            TemperatureUnit.K, new PlausibleRange(213.15, 423.15)));
+
+    /** Inclusive bounds of a believable temperature, in the unit it is given for. */
+    public record PlausibleRange(double min, double max) {
+        public PlausibleRange {
+            if (!(min < max)) {
+                throw new IllegalArgumentException("a plausible range needs min < max, got " + min + ".." + max);
+            }
+        }
+
+        /** Parses {@code -60..150}. */
+        public static PlausibleRange parse(String text) {
+            String[] bounds = text.trim().split("\\.\\.");
+            if (bounds.length != 2) {
+                throw new IllegalArgumentException("'" + text + "' is not a range like -60..150");
+            }
+            return new PlausibleRange(Double.parseDouble(bounds[0].trim()), Double.parseDouble(bounds[1].trim()));
+        }
+
+        boolean contains(double value) {
+            return value >= min && value <= max;
+        }
+
+        @Override
+        public String toString() {
+            return format(min) + ".." + format(max);
+        }
+
+        private static String format(double value) {
+            return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+        }
+    }
+
+    private final List<String> statuses;
+    private final Map<TemperatureUnit, PlausibleRange> ranges;
+
+    /**
+     * @param statuses the accepted statuses, a subset of {@link #STATUSES}
+     * @param ranges   the accepted measures, each with its plausible range
+     */
+    public ReadingRules(List<String> statuses, Map<TemperatureUnit, PlausibleRange> ranges) {
+        if (statuses.isEmpty() || !STATUSES.containsAll(statuses)) {
+            throw new IllegalArgumentException("readings.statuses must list some of " + String.join(", ", STATUSES)
+                    + ", got " + statuses);
+        }
+        if (ranges.isEmpty()) {
+            throw new IllegalArgumentException("readings.measures must list at least one of C, F, K");
+        }
+        this.statuses = List.copyOf(statuses);
+        this.ranges = new EnumMap<>(ranges);
+    }
+
+    /**
+     * The rules from {@code readings.statuses}, {@code readings.measures} and {@code readings.range.<measure>}.
+     */
+    public static ReadingRules fromProperties(Function<String, String> property) {
+        List<String> statuses = Arrays.stream(property.apply("readings.statuses").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        Map<TemperatureUnit, PlausibleRange> ranges = new EnumMap<>(TemperatureUnit.class);
+        for (String measure : property.apply("readings.measures").split(",")) {
+            String name = measure.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            TemperatureUnit unit = TemperatureUnit.of(name).orElseThrow(() -> new IllegalArgumentException(
+                    "readings.measures: '" + name + "' is not a unit the pipeline can convert; use C, F or K"));
+            String key = "readings.range." + name;
+            try {
+                ranges.put(unit, PlausibleRange.parse(property.apply(key)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+        }
+        return new ReadingRules(statuses, ranges);
+    }
     static final int MAX_CUSTOMER_ID = 20;
     static final int MAX_PUBLISHER = 50;
     static final int MAX_DEVICE_ID = 20;
@@ -44,9 +131,6 @@ public final class ReadingRules {
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Set<String> FIXED_DEVICE_FIELDS = Set.of("deviceId", "temperature", "measure", "status");
     private static final ObjectMapper JSON = EventJson.MAPPER;
-
-    private ReadingRules() {
-    }
 
     /**
      * Checks the event-level fields.
@@ -83,12 +167,12 @@ public final class ReadingRules {
      * Splits {@code data.devices} of a checked event into one item per device: a {@link DeviceReading} when the device
      * is valid, otherwise a {@link DeadLetter} saying why.
      */
-    public static List<Object> readings(DeviceEvent event, SourceRecord source) throws InvalidEventException {
+    public List<Object> readings(DeviceEvent event, SourceRecord source) throws InvalidEventException {
         return readings(checkEvent(event), source);
     }
 
     /** As {@link #readings(DeviceEvent, SourceRecord)}, for an event already checked. */
-    public static List<Object> readings(CheckedEvent checked, SourceRecord source) {
+    public List<Object> readings(CheckedEvent checked, SourceRecord source) {
         DeviceEvent event = checked.event();
         UUID eventId = checked.eventId();
         LocalDateTime eventTime = checked.eventTime();
@@ -108,9 +192,12 @@ public final class ReadingRules {
                         deviceId, String.valueOf(device)));
                 continue;
             }
+            String measure = device.get("measure").asText();
+            double temperature = temperature(device.get("temperature"));
             items.add(new DeviceReading(eventId, event.customerId(), event.eventOffset(), event.eventPublisher(),
-                    eventTime, deviceId, device.get("measure").asText(), device.get("status").asText(),
-                    temperature(device.get("temperature")), extraFields(device), source));
+                    eventTime, deviceId, measure, device.get("status").asText(), temperature,
+                    TemperatureUnit.of(measure).orElseThrow().toCelsius(temperature), extraFields(device), source,
+                    false));
         }
         return items;
     }
@@ -133,7 +220,7 @@ public final class ReadingRules {
     }
 
     /** Why a device entry cannot be stored, or null when it can. */
-    static String deviceProblem(JsonNode device) {
+    String deviceProblem(JsonNode device) {
         if (device == null || !device.isObject()) {
             return "is not a JSON object";
         }
@@ -145,8 +232,18 @@ public final class ReadingRules {
             JsonNode status = device.get("status");
             if (status == null || status.isNull()) {
                 problem = "status is missing";
-            } else if (!status.isTextual() || !STATUSES.contains(status.asText())) {
-                problem = "status " + quote(status.toString()) + " is not one of SUCCESS, ERROR, STANDBY";
+            } else if (!status.isTextual() || !statuses.contains(status.asText())) {
+                problem = "status " + quote(status.toString()) + " is not one of " + String.join(", ", statuses)
+                        + (status.isTextual() && STATUSES.contains(status.asText()) ? " (readings.statuses)" : "");
+            }
+        }
+        TemperatureUnit unit = null;
+        if (problem == null) {
+            unit = TemperatureUnit.of(device.get("measure").asText()).filter(ranges::containsKey).orElse(null);
+            if (unit == null) {
+                problem = "measure " + quote(device.get("measure").asText()) + " is not one of "
+                        + ranges.keySet().stream().map(Enum::name).collect(Collectors.joining(", "))
+                        + " (readings.measures)";
             }
         }
         if (problem == null) {
@@ -155,6 +252,9 @@ public final class ReadingRules {
                 problem = "temperature is missing";
             } else if (Double.isNaN(temperature(temperature))) {
                 problem = "temperature " + quote(temperature.toString()) + " is not a finite number";
+            } else if (!ranges.get(unit).contains(temperature(temperature))) {
+                problem = "temperature " + temperature(temperature) + " " + unit + " is outside the plausible range "
+                        + ranges.get(unit) + " " + unit + " (readings.range." + unit + ")";
             }
         }
         return problem;

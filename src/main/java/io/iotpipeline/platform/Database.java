@@ -54,6 +54,17 @@ public final class Database {
                 result.migrationsExecuted);
     }
 
+    /** Stores a setting the database side needs (see {@code pipeline_settings}). */
+    public static void saveSetting(DataSource dataSource, String name, String value) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                var statement = connection.prepareStatement("INSERT INTO pipeline_settings (name, value) VALUES (?, ?)"
+                        + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+            statement.setString(1, name);
+            statement.setString(2, value);
+            statement.executeUpdate();
+        }
+    }
+
     static String explain(SQLException e, String url, String user) {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof org.postgresql.util.PSQLException)) {

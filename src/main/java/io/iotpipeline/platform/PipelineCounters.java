@@ -15,6 +15,8 @@ public class PipelineCounters {
     private final AtomicLong recordsCommitted = new AtomicLong();
     private final AtomicLong rowsWritten = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
+    private final AtomicLong lateReadings = new AtomicLong();
+    private final AtomicLong silentDevices = new AtomicLong();
     private final AtomicReference<String> lastDeadLetterReason = new AtomicReference<>();
     private long reportedAtNanos = System.nanoTime();
     private long reportedRecords;
@@ -44,6 +46,25 @@ public class PipelineCounters {
         lastDeadLetterReason.set(reason);
     }
 
+    public void lateReadings(int count) {
+        lateReadings.addAndGet(count);
+    }
+
+    /** Keeps the number of devices currently SILENT, as far as this instance has seen the changes. */
+    public void deviceStateChanges(java.util.List<io.iotpipeline.domain.DeviceStateChange> changes) {
+        for (var change : changes) {
+            if ("SILENT".equals(change.state())) {
+                silentDevices.incrementAndGet();
+            } else if ("SILENT".equals(change.previousState())) {
+                silentDevices.decrementAndGet();
+            }
+        }
+    }
+
+    public long lateReadings() {
+        return lateReadings.get();
+    }
+
     public long eventsPublished() {
         return eventsPublished.get();
     }
@@ -69,10 +90,11 @@ public class PipelineCounters {
             return;
         }
         LOG.info("Progress: {} events/s published, {} events/s consumed, {} rows/s written;"
-                + " totals: {} published, {} consumed, {} rows written, {} dead letters{}",
+                + " totals: {} published, {} consumed, {} rows written, {} late, {} dead letters{}; {} devices silent",
                 Math.round((published - reportedPublished) / seconds), Math.round((records - reportedRecords) / seconds),
-                Math.round((rows - reportedRows) / seconds), published, records, rows, dead,
-                dead > reportedDeadLetters ? " (latest: " + lastDeadLetterReason.get() + ")" : "");
+                Math.round((rows - reportedRows) / seconds), published, records, rows, lateReadings.get(), dead,
+                dead > reportedDeadLetters ? " (latest: " + lastDeadLetterReason.get() + ")" : "",
+                Math.max(0, silentDevices.get()));
         reportedAtNanos = now;
         reportedPublished = published;
         reportedRecords = records;

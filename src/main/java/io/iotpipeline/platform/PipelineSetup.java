@@ -3,6 +3,7 @@ package io.iotpipeline.platform;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.simulator.DeviceSimulator;
 import io.iotpipeline.simulator.SimulatorSettings;
 import org.apache.camel.CamelConfiguration;
@@ -41,6 +42,11 @@ public class PipelineSetup implements CamelConfiguration {
                 Integer.parseInt(prop.apply("db.pool.maxConnections")));
         context.addService(new ClosingService(dataSource), true, false);
         Database.migrate(dataSource, dbUrl, dbUser);
+        int windowSeconds = Integer.parseInt(prop.apply("metrics.windowSeconds"));
+        if (windowSeconds < 1) {
+            throw new IllegalArgumentException("metrics.windowSeconds must be at least 1, got " + windowSeconds);
+        }
+        Database.saveSetting(dataSource, "metrics.windowSeconds", String.valueOf(windowSeconds));
         context.getRegistry().bind("dataSource", dataSource);
 
         String brokers = prop.apply("kafka.brokers");
@@ -55,8 +61,15 @@ public class PipelineSetup implements CamelConfiguration {
                 Short.parseShort(prop.apply("kafka.topic.replicationFactor")));
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(brokers);
 
+        // tests bind a clock they can move before the context starts
+        Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
+        if (clock == null) {
+            clock = Clock.systemUTC();
+            context.getRegistry().bind("clock", clock);
+        }
+        context.getRegistry().bind("readingRules", ReadingRules.fromProperties(prop));
         context.getRegistry().bind("pipelineCounters", new PipelineCounters());
-        context.getRegistry().bind("deviceSimulator", new DeviceSimulator(simulatorSettings(prop), Clock.systemUTC()));
+        context.getRegistry().bind("deviceSimulator", new DeviceSimulator(simulatorSettings(prop), clock));
 
         LOG.info("Pipeline connected: Kafka {} topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
                 + " psql '{}' -c 'select count(*) from iot_device_events'",
@@ -79,6 +92,9 @@ public class PipelineSetup implements CamelConfiguration {
                 Double.parseDouble(prop.apply("simulator.late.share")),
                 Long.parseLong(prop.apply("simulator.late.maxSeconds")),
                 Double.parseDouble(prop.apply("simulator.duplicate.share")),
+                Double.parseDouble(prop.apply("simulator.fahrenheit.share")),
+                Long.parseLong(prop.apply("simulator.silence.everySeconds")),
+                Long.parseLong(prop.apply("simulator.silence.seconds")),
                 Long.parseLong(prop.apply("simulator.maxEvents")),
                 Long.parseLong(prop.apply("simulator.seed")));
     }

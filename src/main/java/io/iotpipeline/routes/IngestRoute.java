@@ -43,6 +43,7 @@ public class IngestRoute extends RouteBuilder {
                     .setBody(IngestRoute::sourceRecord)
                     .to("direct:read-event")
                 .end()
+                .to("direct:classify-lateness")
                 .to("direct:store-readings")
                 .process(KafkaBatchCommit::commit).id("commit-kafka-offsets")
                 .process(exchange -> PipelineCounters.of(exchange).batchCommitted(
@@ -74,8 +75,9 @@ public class IngestRoute extends RouteBuilder {
     static final Expression DEVICE_READINGS = new ExpressionAdapter() {
         @Override
         public Object evaluate(Exchange exchange) {
-            return ReadingRules.readings(exchange.getMessage().getBody(ReadingRules.CheckedEvent.class),
-                    exchange.getProperty("source", SourceRecord.class));
+            return exchange.getContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class)
+                    .readings(exchange.getMessage().getBody(ReadingRules.CheckedEvent.class),
+                            exchange.getProperty("source", SourceRecord.class));
         }
 
         @Override

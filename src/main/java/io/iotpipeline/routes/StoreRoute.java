@@ -25,15 +25,16 @@ public class StoreRoute extends RouteBuilder {
     // camel-sql re-parses named parameters for every row,
     // which cost a quarter of the consumer thread's time.
     static final String INSERT_READINGS = "INSERT INTO iot_device_events (eventId, customerId, eventOffset,"
-            + " eventPublisher, eventTime, deviceId, measure, status, temperature, extraFields,"
+            + " eventPublisher, eventTime, deviceId, measure, status, temperature, temperatureCelsius, late, extraFields,"
             + " kafkaTopic, kafkaPartition, kafkaOffset)"
-            + " VALUES (#, #, #, #, #, #, #, #, #, CAST(# AS jsonb), #, #, #)"
+            + " VALUES (#, #, #, #, #, #, #, #, #, #, #, CAST(# AS jsonb), #, #, #)"
             + " ON CONFLICT (eventId, deviceId) DO NOTHING";
 
     /** The parameters of {@link #INSERT_READINGS}, in its column order. */
     static List<Object> insertParameters(DeviceReading r) {
         return Arrays.asList(r.eventId(), r.customerId(), r.eventOffset(), r.eventPublisher(), r.eventTime(),
-                r.deviceId(), r.measure(), r.status(), r.temperature(), r.extraFields(), r.source().topic(),
+                r.deviceId(), r.measure(), r.status(), r.temperature(), r.temperatureCelsius(), r.late(),
+                r.extraFields(), r.source().topic(),
                 r.source().partition(), r.source().offset());
     }
 

@@ -1,6 +1,7 @@
 package io.iotpipeline.simulator;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -35,6 +36,10 @@ public class DeviceSimulator {
     private final Random random;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Double> temperatures = new HashMap<>();
+    private final Map<String, String> measures = new HashMap<>();
+    /** Devices ("customer/device") that send nothing until the given time. */
+    private final Map<String, Instant> silentUntil = new HashMap<>();
+    private Instant nextSilenceAt;
     private final List<SimulatedEvent> recent = new ArrayList<>();
     private double due;
     /** Each customer's stream numbers its events from 10001 without gaps, so a gap downstream means a lost event. */
@@ -50,6 +55,7 @@ public class DeviceSimulator {
 
     /** The events due in one tick of {@code tickMs}, including re-sent duplicates. */
     public synchronized List<SimulatedEvent> tick() {
+        silenceDevices(clock.instant());
         due += settings.eventsPerSecond() * settings.tickMs() / 1000.0;
         int count = (int) due;
         due -= count;
@@ -99,28 +105,59 @@ public class DeviceSimulator {
         event.put("eventPublisher", "device");
         event.put("customerId", customerId);
         ArrayNode devices = event.putObject("data").putArray("devices");
-        for (String deviceId : pickDevices()) {
+        for (String deviceId : pickDevices(customerId)) {
+            String key = customerId + "/" + deviceId;
+            String measure = measures.computeIfAbsent(key,
+                    k -> random.nextDouble() < settings.fahrenheitShare() ? "F" : "C");
+            double celsius = nextTemperature(key);
             ObjectNode device = devices.addObject();
             device.put("deviceId", deviceId);
-            device.put("temperature", nextTemperature(customerId + "/" + deviceId));
-            device.put("measure", "C");
+            device.put("temperature", measure.equals("F") ? Math.round((celsius * 9 / 5 + 32) * 10) / 10.0 : celsius);
+            device.put("measure", measure);
             device.put("status", pickStatus());
         }
         event.put("eventTime", eventTime().format(EVENT_TIME));
         return new SimulatedEvent(customerId, eventId, event.toString(), false);
     }
 
-    private List<String> pickDevices() {
+    private List<String> pickDevices(String customerId) {
         int span = settings.maxDevicesPerEvent() - settings.minDevicesPerEvent() + 1;
         int count = settings.minDevicesPerEvent() + random.nextInt(span);
         List<String> pool = new ArrayList<>(settings.devices());
         for (int d = 1; d <= settings.devices(); d++) {
-            pool.add(String.format("D%03d", d));
+            String deviceId = String.format("D%03d", d);
+            if (!silentUntil.containsKey(customerId + "/" + deviceId)) {
+                pool.add(deviceId);
+            }
+        }
+        if (pool.isEmpty()) {
+            pool.add(String.format("D%03d", 1 + random.nextInt(settings.devices())));
         }
         Collections.shuffle(pool, random);
-        List<String> picked = new ArrayList<>(pool.subList(0, count));
+        List<String> picked = new ArrayList<>(pool.subList(0, Math.min(count, pool.size())));
         Collections.sort(picked);
         return picked;
+    }
+
+    /** Every {@code silenceEverySeconds} one random device goes quiet for {@code silenceSeconds}. */
+    private void silenceDevices(Instant now) {
+        silentUntil.values().removeIf(until -> !now.isBefore(until));
+        if (settings.silenceEverySeconds() <= 0) {
+            return;
+        }
+        if (nextSilenceAt == null) {
+            nextSilenceAt = now.plusSeconds(settings.silenceEverySeconds());
+        } else if (!now.isBefore(nextSilenceAt)) {
+            String device = String.format("CI%05d/D%03d", settings.firstCustomerNumber()
+                    + random.nextInt(settings.customers()), 1 + random.nextInt(settings.devices()));
+            silentUntil.put(device, now.plusSeconds(settings.silenceSeconds()));
+            nextSilenceAt = now.plusSeconds(settings.silenceEverySeconds());
+        }
+    }
+
+    /** Devices ("customer/device") silent right now. */
+    public synchronized java.util.Set<String> silentDevices() {
+        return java.util.Set.copyOf(silentUntil.keySet());
     }
 
     /** A bounded random walk pulled gently towards the middle of the range: drift, not white noise. */

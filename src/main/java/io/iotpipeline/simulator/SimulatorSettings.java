@@ -9,6 +9,9 @@ import java.util.Map;
  * @param statusMix relative weights of SUCCESS, ERROR, STANDBY
  * @param lateShare share of events whose eventTime lies in the past by up to {@code lateMaxSeconds}
  * @param duplicateShare share of sends that re-send an already sent event unchanged
+ * @param fahrenheitShare share of devices that report in F instead of C
+ * @param silenceEverySeconds every so often one random device stops reporting (0: never)...
+ * @param silenceSeconds ...for this long, so it shows up as SILENT
  * @param maxEvents stop after this many new events (0: never)
  * @param seed random seed (0: different each run)
  */
@@ -27,6 +30,9 @@ public record SimulatorSettings(
         double lateShare,
         long lateMaxSeconds,
         double duplicateShare,
+        double fahrenheitShare,
+        long silenceEverySeconds,
+        long silenceSeconds,
         long maxEvents,
         long seed) {
 

@@ -27,19 +27,19 @@ class ReadingRulesTest {
 
     @Test
     void theSeedEventYieldsOneReadingPerDevice() throws Exception {
-        List<Object> items = ReadingRules.readings(json.readValue(SEED, DeviceEvent.class), SOURCE);
+        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(SEED, DeviceEvent.class), SOURCE);
         UUID eventId = UUID.fromString("e3cb26d3-41b2-49a2-84f3-0156ed8d7502");
         LocalDateTime time = LocalDateTime.of(2023, 1, 5, 11, 13, 53, 643_364_000);
         assertEquals(List.of(
-                new DeviceReading(eventId, "CI00103", 10001, "device", time, "D001", "C", "ERROR", 15.0, null, SOURCE),
-                new DeviceReading(eventId, "CI00103", 10001, "device", time, "D002", "C", "SUCCESS", 16.0, null, SOURCE)),
+                new DeviceReading(eventId, "CI00103", 10001, "device", time, "D001", "C", "ERROR", 15.0, 15.0, null, SOURCE, false),
+                new DeviceReading(eventId, "CI00103", 10001, "device", time, "D002", "C", "SUCCESS", 16.0, 16.0, null, SOURCE, false)),
                 items);
     }
 
     @Test
     void extraSensorFieldsAreKeptAsJson() throws Exception {
         String event = SEED.replace("\"status\":\"ERROR\"}", "\"status\":\"ERROR\",\"humidity\":40,\"pressure\":{\"hPa\":1013}}");
-        DeviceReading reading = (DeviceReading) ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
+        DeviceReading reading = (DeviceReading) ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
         assertEquals("{\"humidity\":40,\"pressure\":{\"hPa\":1013}}", reading.extraFields());
     }
 
@@ -81,7 +81,7 @@ class ReadingRulesTest {
     })
     void aBadDeviceIsADeadLetterWhileTheOthersAreReadings(String from, String to, String reason) throws Exception {
         String event = SEED.replaceFirst(java.util.regex.Pattern.quote(from), to == null ? "" : to);
-        List<Object> items = ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
         assertEquals(2, items.size());
         DeadLetter dead = (DeadLetter) items.stream().filter(DeadLetter.class::isInstance).findFirst().orElseThrow();
         assertEquals(reason, dead.reason());
@@ -92,10 +92,10 @@ class ReadingRulesTest {
     @Test
     void hugeNumbersStayValidJsonAndAreNotTemperatures() throws Exception {
         String event = SEED.replace("\"temperature\":15,", "\"temperature\":1e400,\"pressure\":1e400,");
-        List<Object> items = ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
         assertEquals("data.devices[0]: temperature '1E+400' is not a finite number", ((DeadLetter) items.get(0)).reason());
         event = SEED.replace("\"temperature\":15,", "\"temperature\":15,\"pressure\":1e400,");
-        DeviceReading reading = (DeviceReading) ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
+        DeviceReading reading = (DeviceReading) ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
         assertEquals("{\"pressure\":1E+400}", reading.extraFields());
         assertThrows(com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
                 () -> json.readValue(SEED.replace("10001", "10001.5"), DeviceEvent.class));
@@ -142,7 +142,7 @@ class ReadingRulesTest {
         }
         assertEquals(63, events.size());
         for (String event : events) {
-            List<Object> items = ReadingRules.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+            List<Object> items = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
             assertTrue(items.stream().allMatch(DeviceReading.class::isInstance), event);
         }
     }

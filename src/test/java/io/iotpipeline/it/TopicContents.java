@@ -99,7 +99,7 @@ public final class TopicContents {
             DeviceEvent event = JSON.readValue(record.value(), DeviceEvent.class);
             SourceRecord source = new SourceRecord(record.topic(), record.partition(), record.offset(), record.key(),
                     record.value());
-            return ReadingRules.readings(event, source).stream().filter(DeviceReading.class::isInstance)
+            return ReadingRules.STANDARD.readings(event, source).stream().filter(DeviceReading.class::isInstance)
                     .map(DeviceReading.class::cast).collect(Collectors.toList());
         } catch (Exception e) {
             return List.of();

@@ -18,7 +18,7 @@ class StoreRouteTest {
         List<DeviceReading> readings = new ArrayList<>();
         for (int i = 0; i < 1201; i++) {
             readings.add(new DeviceReading(UUID.randomUUID(), "CI00100", i, "device", LocalDateTime.now(), "D001", "C",
-                    "SUCCESS", 20, null, new SourceRecord("t", 0, i, null, "{}")));
+                    "SUCCESS", 20, 20, null, new SourceRecord("t", 0, i, null, "{}"), false));
         }
         var batches = StoreRoute.rowBatches(readings, 500);
         assertEquals(List.of(500, 500, 201), batches.stream().map(List::size).toList());

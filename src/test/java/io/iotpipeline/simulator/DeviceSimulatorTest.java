@@ -31,7 +31,7 @@ class DeviceSimulatorTest {
     static SimulatorSettings settings(double lateShare, double duplicateShare, long maxEvents) {
         return new SimulatorSettings(1000, 100, 5, 100, 20, 1, 4,
                 SimulatorSettings.parseStatusMix("SUCCESS:80,ERROR:10,STANDBY:10"), -10, 45, 0.5,
-                lateShare, 900, duplicateShare, maxEvents, 7);
+                lateShare, 900, duplicateShare, 0, 0, 0, maxEvents, 7);
     }
 
     @Test
@@ -53,7 +53,7 @@ class DeviceSimulatorTest {
                 assertEquals(List.of("deviceId", "temperature", "measure", "status"), iterable(device.fieldNames()));
                 assertTrue(device.get("deviceId").asText().matches("D0\\d\\d"));
             }
-            List<Object> readings = ReadingRules.readings(json.readValue(event.json(), DeviceEvent.class),
+            List<Object> readings = ReadingRules.STANDARD.readings(json.readValue(event.json(), DeviceEvent.class),
                     new SourceRecord("t", 0, 0, null, event.json()));
             assertTrue(readings.stream().allMatch(DeviceReading.class::isInstance), readings.toString());
             assertTrue(readings.size() >= 1 && readings.size() <= 4);
@@ -133,7 +133,7 @@ class DeviceSimulatorTest {
                 () -> SimulatorSettings.parseStatusMix("SUCCESS=80"));
         assertTrue(error.getMessage().contains("simulator.statusMix"));
         assertThrows(IllegalArgumentException.class, () -> new SimulatorSettings(1, 100, 1, 100, 3, 1, 4,
-                Map.of("SUCCESS", 1.0), 0, 1, 0.5, 0, 0, 0, 0, 0));
+                Map.of("SUCCESS", 1.0), 0, 1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 
     private static List<String> iterable(java.util.Iterator<String> names) {

@@ -1,0 +1,33 @@
+package io.iotpipeline.domain;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The units a device may send in {@code measure}; metrics are computed in Celsius. */
+public enum TemperatureUnit {
+    C {
+        @Override
+        public double toCelsius(double value) {
+            return value;
+        }
+    },
+    F {
+        @Override
+        public double toCelsius(double value) {
+            return (value - 32) * 5 / 9;
+        }
+    },
+    K {
+        @Override
+        public double toCelsius(double value) {
+            return value - 273.15;
+        }
+    };
+
+    public abstract double toCelsius(double value);
+
+    /** The unit a {@code measure} value names, if it is one of C, F, K. */
+    public static Optional<TemperatureUnit> of(String measure) {
+        return Arrays.stream(values()).filter(unit -> unit.name().equals(measure)).findFirst();
+    }
+}

@@ -1,0 +1,132 @@
+package io.iotpipeline.routes;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.domain.DeviceStateChange;
+import io.iotpipeline.domain.LatenessPolicy;
+import io.iotpipeline.platform.PipelineCounters;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Analyse stage. Classifies each Kafka batch by event time before it is stored (late readings flagged, readings beyond
+ * the horizon or from the future to dead letters), and watches device health: a device silent for longer than the
+ * threshold becomes SILENT, and each state change and each change in missing events is logged once.
+ * <p>
+ * The windowed metrics, device totals and eventOffset gaps themselves are kept by the database, in the transaction that
+ * stores the rows (trigger in {@code sql/V2__stream_analytics.sql}), which is what keeps them exact under replay.
+ */
+public class AnalyseRoute extends RouteBuilder {
+
+    static final String LOAD_WATERMARKS = "SELECT kafkaTopic AS \"topic\", kafkaPartition AS \"partition\","
+            + " CAST(maxEventTime AS text) AS \"maxEventTime\" FROM stream_watermarks";
+
+    // The UPDATE re-checks lastSeen after waiting for a row lock, so a device whose reading is being stored right now
+    // is not marked SILENT.
+    static final String MARK_SILENT_DEVICES = "WITH silenced AS ("
+            + " UPDATE device_health SET previousState = state, state = 'SILENT',"
+            + " since = lastSeen + make_interval(secs => CAST(:#thresholdSeconds AS double precision))"
+            + " WHERE state = 'ONLINE' AND lastSeen < :#silentBefore RETURNING customerId, deviceId, since)"
+            + " INSERT INTO device_state_changes (customerId, deviceId, state, previousState, changedAt)"
+            + " SELECT customerId, deviceId, 'SILENT', 'ONLINE', since FROM silenced ORDER BY 1, 2";
+
+    // Taking the unlogged changes and marking them logged is one statement: with several instances each change is
+    // logged by exactly one of them.
+    static final String TAKE_UNLOGGED_STATE_CHANGES = "WITH taken AS ("
+            + " UPDATE device_state_changes c SET loggedAt = now() FROM device_health h"
+            + " WHERE c.loggedAt IS NULL AND h.customerId = c.customerId AND h.deviceId = c.deviceId"
+            + " RETURNING c.changeId, c.customerId, c.deviceId, c.state, c.previousState, c.changedAt, h.lastSeen)"
+            + " SELECT customerId AS \"customerId\", deviceId AS \"deviceId\", state AS \"state\","
+            + " previousState AS \"previousState\", changedAt AS \"changedAt\", lastSeen AS \"lastSeen\""
+            + " FROM taken ORDER BY changeId";
+
+    static final String TAKE_CHANGED_GAPS = "WITH changed AS ("
+            + " UPDATE event_streams SET reportedMissing = missingEvents WHERE missingEvents <> reportedMissing"
+            + " RETURNING customerId, eventPublisher, firstOffset, lastOffset, eventsSeen, missingEvents)"
+            + " SELECT customerId AS \"customerId\", eventPublisher AS \"eventPublisher\", firstOffset AS \"firstOffset\","
+            + " lastOffset AS \"lastOffset\", eventsSeen AS \"eventsSeen\", missingEvents AS \"missingEvents\""
+            + " FROM changed ORDER BY 1, 2";
+
+    @Override
+    public void configure() {
+        LatenessPolicy lateness = new LatenessPolicy(
+                Duration.ofSeconds(longProperty("lateness.allowedSeconds")),
+                longProperty("lateness.horizonSeconds") > 0 ? Duration.ofSeconds(longProperty("lateness.horizonSeconds")) : null,
+                Duration.ofSeconds(longProperty("lateness.futureToleranceSeconds")));
+        Duration silentAfter = Duration.ofSeconds(longProperty("health.silentAfterSeconds"));
+
+        from("direct:classify-lateness").routeId("classify-lateness")
+                .setVariable("batch", body())
+                .to("sql:" + LOAD_WATERMARKS + "?dataSource=#dataSource&outputType=SelectList").id("load-watermarks")
+                .setBody(exchange -> lateness.classify(exchange.getVariable("batch", List.class),
+                        watermarks(exchange.getMessage().getBody(List.class)),
+                        LocalDateTime.now(clock(exchange).withZone(ZoneOffset.UTC)))).id("classify-by-event-time")
+                .setVariable("batch", body())
+                .split(simple("${body.deadLetters}")).stopOnException()
+                    .to("direct:store-dead-letter")
+                .end()
+                .process(exchange -> PipelineCounters.of(exchange).lateReadings(
+                        exchange.getVariable("batch", LatenessPolicy.Classified.class).late()))
+                .setBody(exchange -> exchange.getVariable("batch", LatenessPolicy.Classified.class).readings());
+
+        from("timer:watch-device-health?period={{health.checkIntervalMs}}").routeId("watch-device-health")
+                .autoStartup("{{health.enabled}}")
+                .setBody(exchange -> Map.of(
+                        "silentBefore", OffsetDateTime.now(clock(exchange).withZone(ZoneOffset.UTC)).minus(silentAfter),
+                        "thresholdSeconds", silentAfter.toSeconds()))
+                .to("sql:" + MARK_SILENT_DEVICES + "?dataSource=#dataSource").id("mark-silent-devices")
+                .to("sql:" + TAKE_UNLOGGED_STATE_CHANGES + "?dataSource=#dataSource&outputType=SelectList")
+                        .id("take-state-changes")
+                .process(AnalyseRoute::countStateChanges)
+                .setBody(exchange -> DeviceStateChange.logLines(changes(exchange)))
+                .split(body())
+                    .log(LoggingLevel.INFO, "io.iotpipeline.devices", "${body}")
+                .end()
+                .to("sql:" + TAKE_CHANGED_GAPS + "?dataSource=#dataSource&outputType=SelectList").id("take-stream-gaps")
+                .split(body())
+                    .log(LoggingLevel.INFO, "io.iotpipeline.devices", "Event stream ${body[customerId]}/"
+                            + "${body[eventPublisher]}: ${body[missingEvents]} events missing between eventOffset"
+                            + " ${body[firstOffset]} and ${body[lastOffset]} (${body[eventsSeen]} stored)")
+                .end();
+    }
+
+    private long longProperty(String key) {
+        return Long.parseLong(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
+    }
+
+    /** The pipeline clock, bound as "clock" (tests bind one they can move). */
+    static Clock clock(Exchange exchange) {
+        return exchange.getContext().getRegistry().lookupByNameAndType("clock", Clock.class);
+    }
+
+    static Map<LatenessPolicy.Stream, LocalDateTime> watermarks(List<Map<String, Object>> rows) {
+        Map<LatenessPolicy.Stream, LocalDateTime> newest = new HashMap<>();
+        for (Map<String, Object> row : rows) {
+            newest.put(new LatenessPolicy.Stream((String) row.get("topic"), ((Number) row.get("partition")).intValue()),
+                    LocalDateTime.parse((String) row.get("maxEventTime"), ReadingRules.EVENT_TIME));
+        }
+        return newest;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<DeviceStateChange> changes(Exchange exchange) {
+        return exchange.getVariable("stateChanges", List.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static void countStateChanges(Exchange exchange) {
+        List<DeviceStateChange> changes = ((List<Map<String, Object>>) exchange.getMessage().getBody(List.class))
+                .stream().map(DeviceStateChange::of).toList();
+        exchange.setVariable("stateChanges", changes);
+        PipelineCounters.of(exchange).deviceStateChanges(changes);
+    }
+}
