@@ -146,4 +146,45 @@ class ReadingRulesTest {
             assertTrue(items.stream().allMatch(DeviceReading.class::isInstance), event);
         }
     }
+
+    @Test
+    void fahrenheitIsConvertedForTheMetricsWhileTheReadingKeepsWhatWasSent() throws Exception {
+        String event = SEED.replace("\"temperature\":15,\"measure\":\"C\"", "\"temperature\":59,\"measure\":\"F\"");
+        DeviceReading reading = (DeviceReading) ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
+        assertEquals(59.0, reading.temperature());
+        assertEquals("F", reading.measure());
+        assertEquals(15.0, reading.temperatureCelsius(), 1e-9);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"temperature\":15,|\"temperature\":151,|temperature 151.0 C is outside the plausible range -60..150 C (readings.range.C)",
+        "\"temperature\":15,|\"temperature\":-61,|temperature -61.0 C is outside the plausible range -60..150 C (readings.range.C)",
+        "\"measure\":\"C\",\"status\":\"ERROR\"|\"measure\":\"K\",\"status\":\"ERROR\"|measure 'K' is not one of C, F (readings.measures)",
+        "\"status\":\"ERROR\"|\"status\":\"STANDBY\"|status '\"STANDBY\"' is not one of SUCCESS, ERROR (readings.statuses)",
+    })
+    void configuredRulesTurnImplausibleOrUnwantedReadingsIntoDeadLetters(String from, String to, String reason)
+            throws Exception {
+        ReadingRules rules = ReadingRules.fromProperties(java.util.Map.of(
+                "readings.statuses", "SUCCESS, ERROR",
+                "readings.measures", "C,F",
+                "readings.range.C", "-60..150",
+                "readings.range.F", "-76..302")::get);
+        List<Object> items = rules.readings(json.readValue(SEED.replace(from, to), DeviceEvent.class), SOURCE);
+        DeadLetter dead = assertInstanceOf(DeadLetter.class, items.get(0));
+        assertEquals("data.devices[0]: " + reason, dead.reason());
+        assertInstanceOf(DeviceReading.class, items.get(1));
+    }
+
+    @Test
+    void aMeasureWithoutRangeOrAnUnknownUnitIsAConfigurationError() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ReadingRules.fromProperties(
+                java.util.Map.of("readings.statuses", "SUCCESS", "readings.measures", "C,X", "readings.range.C", "0..1")::get));
+        assertEquals("readings.measures: 'X' is not a unit the pipeline can convert; use C, F or K", unknown.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> ReadingRules.fromProperties(
+                java.util.Map.of("readings.statuses", "SUCCESS", "readings.measures", "C", "readings.range.C", "10..1")::get));
+        assertEquals("readings.range.C: a plausible range needs min < max, got 10.0..1.0", range.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ReadingRules.fromProperties(
+                java.util.Map.of("readings.statuses", "SUCCESS,BROKEN", "readings.measures", "C", "readings.range.C", "0..1")::get));
+    }
 }

@@ -136,6 +136,67 @@ class DeviceSimulatorTest {
                 Map.of("SUCCESS", 1.0), 0, 1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 
+    @Test
+    void aShareOfDevicesReportsInFahrenheitWithinTheSameRange() throws Exception {
+        SimulatorSettings settings = new SimulatorSettings(1000, 100, 5, 100, 20, 1, 4,
+                SimulatorSettings.parseStatusMix("SUCCESS:1"), -10, 45, 0.5, 0, 900, 0, 0.3, 0, 0, 0, 7);
+        DeviceSimulator simulator = new DeviceSimulator(settings, Clock.fixed(NOW, ZoneOffset.UTC));
+        Map<String, Set<String>> measuresPerDevice = new HashMap<>();
+        for (int tick = 0; tick < 20; tick++) {
+            for (DeviceSimulator.SimulatedEvent event : simulator.tick()) {
+                for (Object item : ReadingRules.STANDARD.readings(json.readValue(event.json(), DeviceEvent.class),
+                        new SourceRecord("t", 0, 0, null, event.json()))) {
+                    DeviceReading reading = (DeviceReading) item;
+                    measuresPerDevice.computeIfAbsent(reading.customerId() + "/" + reading.deviceId(),
+                            k -> new HashSet<>()).add(reading.measure());
+                    assertTrue(reading.temperatureCelsius() >= -10.05 && reading.temperatureCelsius() <= 45.05,
+                            reading.toString());
+                }
+            }
+        }
+        assertTrue(measuresPerDevice.values().stream().allMatch(m -> m.size() == 1), "a device keeps its unit");
+        long fahrenheit = measuresPerDevice.values().stream().filter(m -> m.contains("F")).count();
+        assertTrue(fahrenheit > 10 && fahrenheit < 50, fahrenheit + " of " + measuresPerDevice.size() + " devices in F");
+    }
+
+    @Test
+    void aSilencedDeviceSendsNothingUntilItsSilenceEnds() throws Exception {
+        SimulatorSettings settings = new SimulatorSettings(1000, 100, 1, 100, 3, 1, 3,
+                SimulatorSettings.parseStatusMix("SUCCESS:1"), -10, 45, 0.5, 0, 900, 0, 0, 10, 30, 0, 7);
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        DeviceSimulator simulator = new DeviceSimulator(settings, clock);
+        simulator.tick();
+        assertEquals(Set.of(), simulator.silentDevices(), "no silence right at the start");
+        now.set(NOW.plusSeconds(10));
+        simulator.tick();
+        Set<String> silent = simulator.silentDevices();
+        assertEquals(1, silent.size());
+        String deviceId = silent.iterator().next().split("/")[1];
+        now.set(NOW.plusSeconds(39));
+        for (DeviceSimulator.SimulatedEvent event : simulator.tick()) {
+            assertTrue(!event.json().contains("\"" + deviceId + "\""), "silenced " + deviceId + " reported: " + event.json());
+        }
+        now.set(NOW.plusSeconds(41));
+        simulator.tick();
+        assertTrue(!simulator.silentDevices().contains(silent.iterator().next()), "the silence is over after 30 s");
+    }
+
     private static List<String> iterable(java.util.Iterator<String> names) {
         List<String> list = new java.util.ArrayList<>();
         names.forEachRemaining(list::add);
