@@ -29,20 +29,18 @@ WHERE windowSeconds = metrics_window_seconds();
 -- Per customer and window.
 CREATE OR REPLACE VIEW v_customer_metrics AS
 SELECT customerId, windowStart, windowStart + make_interval(secs => windowSeconds) AS windowEnd,
-       sum(readings) AS readings, round(sum(temperatureSum) / sum(readings), 2) AS avgTemperatureC,
-       min(temperatureMin) AS minTemperatureC, max(temperatureMax) AS maxTemperatureC,
-       sum(successCount) AS successCount, sum(errorCount) AS errorCount, sum(standbyCount) AS standbyCount,
-       sum(lateCount) AS lateCount
-FROM device_metrics_1m
-WHERE windowSeconds = metrics_window_seconds()
-GROUP BY customerId, windowStart, windowSeconds;
+       readings, round(temperatureSum / readings, 2) AS avgTemperatureC,
+       temperatureMin AS minTemperatureC, temperatureMax AS maxTemperatureC,
+       successCount, errorCount, standbyCount, lateCount
+FROM customer_metrics_1m
+WHERE windowSeconds = metrics_window_seconds();
 
 -- Late readings per event-time window, across devices.
 CREATE OR REPLACE VIEW v_late_readings_per_window AS
 SELECT windowStart, windowStart + make_interval(secs => windowSeconds) AS windowEnd,
        sum(lateCount) AS lateReadings, sum(readings) AS readings,
        round(100.0 * sum(lateCount) / sum(readings), 2) AS latePercent
-FROM device_metrics_1m
+FROM customer_metrics_1m
 WHERE windowSeconds = metrics_window_seconds()
 GROUP BY windowStart, windowSeconds;
 

@@ -54,6 +54,25 @@ CREATE TABLE device_metrics_1m (
 CREATE INDEX device_metrics_1m_window ON device_metrics_1m (windowSeconds, windowStart);
 CREATE INDEX device_metrics_1m_device ON device_metrics_1m (deviceId, windowSeconds, windowStart);
 
+-- The same per customer (all its devices), so dashboards over all devices read one row per customer and window. A
+-- customer's events are in one Kafka partition, so concurrent consumers do not contend for these rows.
+CREATE TABLE customer_metrics_1m (
+    customerId         VARCHAR(20)      NOT NULL,
+    windowSeconds      INTEGER          NOT NULL,
+    windowStart        TIMESTAMP        NOT NULL,
+    readings           BIGINT           NOT NULL,
+    temperatureSum     NUMERIC          NOT NULL,
+    temperatureMin     DOUBLE PRECISION NOT NULL,
+    temperatureMax     DOUBLE PRECISION NOT NULL,
+    successCount       BIGINT           NOT NULL,
+    errorCount         BIGINT           NOT NULL,
+    standbyCount       BIGINT           NOT NULL,
+    lateCount          BIGINT           NOT NULL,
+    updatedAt          TIMESTAMPTZ      NOT NULL DEFAULT now(),
+    PRIMARY KEY (customerId, windowSeconds, windowStart)
+);
+CREATE INDEX customer_metrics_1m_window ON customer_metrics_1m (windowSeconds, windowStart);
+
 -- One row per device: when it was last heard of, its latest reading by event time, ONLINE or SILENT since when, and
 -- running totals (so per-device dashboards read one row per device, not millions of readings).
 CREATE TABLE device_health (
@@ -129,6 +148,27 @@ BEGIN
     GROUP BY 1, 2, 3, 4
     ORDER BY 1, 2, 3, 4
     ON CONFLICT (customerId, deviceId, windowSeconds, windowStart) DO UPDATE SET
+        readings       = m.readings + excluded.readings,
+        temperatureSum = m.temperatureSum + excluded.temperatureSum,
+        temperatureMin = least(m.temperatureMin, excluded.temperatureMin),
+        temperatureMax = greatest(m.temperatureMax, excluded.temperatureMax),
+        successCount   = m.successCount + excluded.successCount,
+        errorCount     = m.errorCount + excluded.errorCount,
+        standbyCount   = m.standbyCount + excluded.standbyCount,
+        lateCount      = m.lateCount + excluded.lateCount,
+        updatedAt      = now();
+
+    INSERT INTO customer_metrics_1m AS m (customerId, windowSeconds, windowStart, readings, temperatureSum,
+            temperatureMin, temperatureMax, successCount, errorCount, standbyCount, lateCount)
+    SELECT customerId, window_seconds,
+           date_bin(make_interval(secs => window_seconds), eventTime, TIMESTAMP '2000-01-01'),
+           count(*), sum(temperatureCelsius::numeric), min(temperatureCelsius), max(temperatureCelsius),
+           count(*) FILTER (WHERE status = 'SUCCESS'), count(*) FILTER (WHERE status = 'ERROR'),
+           count(*) FILTER (WHERE status = 'STANDBY'), count(*) FILTER (WHERE late)
+    FROM inserted
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
+    ON CONFLICT (customerId, windowSeconds, windowStart) DO UPDATE SET
         readings       = m.readings + excluded.readings,
         temperatureSum = m.temperatureSum + excluded.temperatureSum,
         temperatureMin = least(m.temperatureMin, excluded.temperatureMin),

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Dashboard query latency with ROWS readings (10 million by default) in iot_device_events.
+# Creates a fresh database, applies sql/ in Flyway's order, loads ROWS readings shaped like the simulator's
+# (10 customers x 20 devices, 3 devices per event, ~28 hours of event time, 2% late) through the same trigger the
+# pipeline writes through, then times each dashboard query as Power BI or Grafana would send it (median of 5 runs).
+# Usage: bash bench/dashboard-views.sh
+#   ROWS=10000000       readings to load
+#   PSQL="psql ..."     how to reach an admin session (default: the local cluster as the postgres OS user)
+#   BENCH_DB=iot_views_bench   database to (re)create
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${ROWS:-10000000}
+BENCH_DB=${BENCH_DB:-iot_views_bench}
+if [ -z "${PSQL:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then PSQL="runuser -u postgres -- psql"; else PSQL="sudo -u postgres psql"; fi
+fi
+psql_admin() { $PSQL -v ON_ERROR_STOP=1 -qtA "$@"; }
+psql_bench() { $PSQL -v ON_ERROR_STOP=1 -qtA -d "$BENCH_DB" "$@"; }
+
+psql_admin -c "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB"
+for script in $(ls sql/V*__*.sql | sort -V) sql/R__*.sql; do
+  psql_bench -1 -f "$script" > /dev/null   # one transaction per script, as Flyway runs it
+done
+
+EVENTS=$(((ROWS + 2) / 3))
+CHUNK=250000
+echo "loading $ROWS readings ($EVENTS events) through the analytics trigger..."
+start=$(date +%s)
+for ((from = 0; from < EVENTS; from += CHUNK)); do
+  to=$((from + CHUNK - 1 < EVENTS - 1 ? from + CHUNK - 1 : EVENTS - 1))
+  psql_bench -c "
+    INSERT INTO iot_device_events (eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure,
+        status, temperature, temperatureCelsius, late, kafkaTopic, kafkaPartition, kafkaOffset)
+    SELECT md5(e::text)::uuid, 'CI' || lpad((100 + e % 10)::text, 5, '0'), 10001 + e / 10, 'device',
+           TIMESTAMP '2026-01-01' + make_interval(secs => e * 0.03)
+               - CASE WHEN e % 50 = 0 THEN interval '12 minutes' ELSE interval '0' END,
+           'D' || lpad((1 + ((e / 10) * 3 + d) % 20)::text, 3, '0'), 'C',
+           (ARRAY['SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','ERROR','STANDBY'])[1 + (e + d) % 10],
+           round((20 + 10 * sin(e / 5000.0 + d))::numeric, 1), round((20 + 10 * sin(e / 5000.0 + d))::numeric, 1),
+           e % 50 = 0, 'device_stream', e % 3, e
+    FROM generate_series($from, $to) e, generate_series(0, 2) d"
+done
+psql_bench -c "VACUUM ANALYZE"
+echo "loaded in $(( $(date +%s) - start )) s: $(psql_bench -c 'select count(*) from iot_device_events') readings," \
+  "$(psql_bench -c 'select count(*) from device_metrics_1m') window rows," \
+  "$(psql_bench -c 'select count(*) from device_health') devices"
+
+# the newest six hours and day of the data, as a dashboard's time filter would ask for them
+END="TIMESTAMP '$(psql_bench -c 'select max(windowStart) from device_metrics_1m')'"
+queries=(
+  "status distribution|SELECT * FROM v_status_distribution"
+  "avg temperature by device|SELECT * FROM v_avg_temperature_by_device ORDER BY avgTemperatureC DESC"
+  "temperature over time, 3 devices, 6 h|SELECT * FROM v_temperature_over_time WHERE customerId = 'CI00100' AND deviceId IN ('D001','D002','D003') AND windowStart >= $END - interval '6 hours' ORDER BY windowStart"
+  "temperature over time, 1 device, 24 h|SELECT * FROM v_temperature_over_time WHERE deviceId = 'D007' AND windowStart >= $END - interval '24 hours'"
+  "customer metrics, all customers, 6 h|SELECT * FROM v_customer_metrics WHERE windowStart >= $END - interval '6 hours'"
+  "late readings per window, 24 h|SELECT * FROM v_late_readings_per_window WHERE windowStart >= $END - interval '24 hours' ORDER BY windowStart"
+  "silent devices|SELECT * FROM v_silent_devices"
+  "device health|SELECT * FROM v_device_health"
+  "event stream gaps|SELECT * FROM v_event_stream_gaps"
+  "ingest rate per minute, 1 h|SELECT * FROM v_ingest_rate_per_minute WHERE minute >= now() - interval '1 hour' ORDER BY minute"
+)
+printf '%-42s %10s %10s %8s\n' "dashboard query" "median ms" "max ms" "rows"
+for entry in "${queries[@]}"; do
+  name=${entry%%|*}; sql=${entry#*|}
+  result=$( { echo '\timing on'; for _ in 1 2 3 4 5; do echo "$sql;"; done; } | psql_bench 2>&1)
+  times=$(echo "$result" | awk '/^Time:/ {print $2}' | sort -n)
+  rows=$(echo "$result" | grep -vc '^Time:' || true)
+  printf '%-42s %10s %10s %8s\n' "$name" "$(echo "$times" | sed -n 3p)" "$(echo "$times" | tail -1)" $((rows / 5))
+done
