@@ -1,7 +1,5 @@
 package io.iotpipeline.it;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.LoggerFactory;
 
-import static io.iotpipeline.it.PipelineIT.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,16 +52,9 @@ class AnalyticsIT {
 
     @BeforeAll
     void startPipeline() throws Exception {
-        Path dataDir = Files.createTempDirectory("iot-pipeline-analytics-it");
-        int kafkaPort = freePort();
-        int dbPort = freePort();
-        props = new Properties();
-        props.put("kafka.embedded.port", String.valueOf(kafkaPort));
-        props.put("kafka.embedded.controllerPort", String.valueOf(freePort()));
-        props.put("kafka.embedded.dataDir", dataDir.resolve("kafka").toString());
+        EmbeddedServers servers = EmbeddedServers.onFreePorts("iot-pipeline-analytics-it");
+        props = servers.properties();
         props.put("kafka.topic.partitions", "1");
-        props.put("db.embedded.port", String.valueOf(dbPort));
-        props.put("db.embedded.dataDir", dataDir.resolve("postgres").toString());
         props.put("store.batch.maxWaitMs", "100");
         props.put("lateness.allowedSeconds", "600");
         props.put("lateness.horizonSeconds", "86400");
@@ -84,8 +74,8 @@ class AnalyticsIT {
         deviceLog.start();
         logger.addAppender(deviceLog);
         start();
-        topic = new TopicContents("localhost:" + kafkaPort, "device_stream");
-        rows = new Rows("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", "");
+        topic = servers.topic();
+        rows = servers.rows();
     }
 
     private void start() throws Exception {

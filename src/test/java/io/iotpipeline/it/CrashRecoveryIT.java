@@ -48,9 +48,9 @@ class CrashRecoveryIT {
     void startExternalServers() throws Exception {
         deleteRecursively(workDir);
         Files.createDirectories(workDir);
-        int port = PipelineIT.freePort();
+        int port = EmbeddedServers.freePort();
         broker = startJava("broker", List.of(), List.of("broker", workDir.resolve("kafka").toString(),
-                String.valueOf(port), String.valueOf(PipelineIT.freePort())));
+                String.valueOf(port), String.valueOf(EmbeddedServers.freePort())));
         awaitLine(broker, "BROKER READY", Duration.ofSeconds(90));
         brokers = "localhost:" + port;
 
@@ -60,7 +60,7 @@ class CrashRecoveryIT {
             dbPassword = System.getenv().getOrDefault("IOT_TEST_DB_PASSWORD", "iot");
             new Rows(dbUrl, dbUser, dbPassword).execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
         } else {
-            ownPostgres = EmbeddedPostgres.builder().setPort(PipelineIT.freePort()).start();
+            ownPostgres = EmbeddedPostgres.builder().setPort(EmbeddedServers.freePort()).start();
             dbUrl = "jdbc:postgresql://localhost:" + ownPostgres.getPort() + "/postgres";
             dbUser = "postgres";
             dbPassword = "";

@@ -1,9 +1,5 @@
 package io.iotpipeline.it;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,20 +45,13 @@ class PipelineIT {
     private CamelContext context;
     private TopicContents topic;
     private Rows rows;
-    private Path dataDir;
     private int dbPort;
 
     @BeforeAll
     void startPipeline() throws Exception {
-        dataDir = Files.createTempDirectory("iot-pipeline-it");
-        dbPort = freePort();
-        int kafkaPort = freePort();
-        Properties props = new Properties();
-        props.put("kafka.embedded.port", String.valueOf(kafkaPort));
-        props.put("kafka.embedded.controllerPort", String.valueOf(freePort()));
-        props.put("kafka.embedded.dataDir", dataDir.resolve("kafka").toString());
-        props.put("db.embedded.port", String.valueOf(dbPort));
-        props.put("db.embedded.dataDir", dataDir.resolve("postgres").toString());
+        EmbeddedServers servers = EmbeddedServers.onFreePorts("iot-pipeline-it");
+        dbPort = servers.dbPort();
+        Properties props = servers.properties();
         // the test starts the simulator itself, with a fixed seed and a fixed number of events
         props.put("simulator.enabled", "false");
         props.put("simulator.eventsPerSecond", "2500");
@@ -73,8 +62,8 @@ class PipelineIT {
         main.setOverrideProperties(props);
         main.start();
         context = main.getCamelContext();
-        topic = new TopicContents("localhost:" + kafkaPort, "device_stream");
-        rows = new Rows("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", "");
+        topic = servers.topic();
+        rows = servers.rows();
     }
 
     @AfterAll
@@ -300,11 +289,5 @@ class PipelineIT {
         row.put("temperature", temperature);
         row.put("extrafields", null);
         return row;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

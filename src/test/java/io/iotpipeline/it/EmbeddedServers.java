@@ -1,0 +1,40 @@
+package io.iotpipeline.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.Properties;
+
+/**
+ * Settings that start the pipeline's embedded Kafka broker and PostgreSQL on free ports with fresh data directories,
+ * and clients for both, so tests in one JVM never collide with each other or with a running pipeline.
+ */
+record EmbeddedServers(int kafkaPort, int dbPort, Properties properties) {
+
+    static EmbeddedServers onFreePorts(String name) throws IOException {
+        var dataDir = Files.createTempDirectory(name);
+        int kafkaPort = freePort();
+        int dbPort = freePort();
+        Properties props = new Properties();
+        props.put("kafka.embedded.port", String.valueOf(kafkaPort));
+        props.put("kafka.embedded.controllerPort", String.valueOf(freePort()));
+        props.put("kafka.embedded.dataDir", dataDir.resolve("kafka").toString());
+        props.put("db.embedded.port", String.valueOf(dbPort));
+        props.put("db.embedded.dataDir", dataDir.resolve("postgres").toString());
+        return new EmbeddedServers(kafkaPort, dbPort, props);
+    }
+
+    TopicContents topic() {
+        return new TopicContents("localhost:" + kafkaPort, "device_stream");
+    }
+
+    Rows rows() {
+        return new Rows("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", "");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
