@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -207,7 +208,8 @@ public final class ReadingRules {
             throw new InvalidEventException("eventTime is missing");
         }
         try {
-            LocalDateTime time = LocalDateTime.parse(text, EVENT_TIME);
+            // PostgreSQL keeps microseconds: the pipeline works with the time as it will be stored
+            LocalDateTime time = LocalDateTime.parse(text, EVENT_TIME).truncatedTo(ChronoUnit.MICROS);
             if (time.getYear() < MIN_YEAR || time.getYear() > MAX_YEAR) {
                 throw new InvalidEventException("eventTime " + quote(text) + " is outside the years " + MIN_YEAR + " to "
                         + MAX_YEAR);
