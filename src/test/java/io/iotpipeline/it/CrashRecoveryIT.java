@@ -130,7 +130,8 @@ class CrashRecoveryIT {
                 "-Dsimulator.enabled=" + simulate,
                 "-Dsimulator.eventsPerSecond=1500",
                 "-Dsimulator.duplicate.share=0.02",
-                "-Dprogress.intervalMs=1000");
+                "-Dprogress.intervalMs=1000",
+                "-Dcamel.management.port=" + EmbeddedServers.freePort());
         return startJava("pipeline-run-" + run, props, List.of());
     }
 

@@ -9,19 +9,21 @@ import java.util.Properties;
  * Settings that start the pipeline's embedded Kafka broker and PostgreSQL on free ports with fresh data directories,
  * and clients for both, so tests in one JVM never collide with each other or with a running pipeline.
  */
-record EmbeddedServers(int kafkaPort, int dbPort, Properties properties) {
+record EmbeddedServers(int kafkaPort, int dbPort, int httpPort, Properties properties) {
 
     static EmbeddedServers onFreePorts(String name) throws IOException {
         var dataDir = Files.createTempDirectory(name);
         int kafkaPort = freePort();
         int dbPort = freePort();
+        int httpPort = freePort();
         Properties props = new Properties();
+        props.put("camel.management.port", String.valueOf(httpPort));
         props.put("kafka.embedded.port", String.valueOf(kafkaPort));
         props.put("kafka.embedded.controllerPort", String.valueOf(freePort()));
         props.put("kafka.embedded.dataDir", dataDir.resolve("kafka").toString());
         props.put("db.embedded.port", String.valueOf(dbPort));
         props.put("db.embedded.dataDir", dataDir.resolve("postgres").toString());
-        return new EmbeddedServers(kafkaPort, dbPort, props);
+        return new EmbeddedServers(kafkaPort, dbPort, httpPort, props);
     }
 
     TopicContents topic() {

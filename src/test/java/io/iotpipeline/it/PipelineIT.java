@@ -46,11 +46,13 @@ class PipelineIT {
     private TopicContents topic;
     private Rows rows;
     private int dbPort;
+    private int httpPort;
 
     @BeforeAll
     void startPipeline() throws Exception {
         EmbeddedServers servers = EmbeddedServers.onFreePorts("iot-pipeline-it");
         dbPort = servers.dbPort();
+        httpPort = servers.httpPort();
         Properties props = servers.properties();
         // the test starts the simulator itself, with a fixed seed and a fixed number of events
         props.put("simulator.enabled", "false");
@@ -248,6 +250,48 @@ class PipelineIT {
     }
 
     /** Valid readings in the topic, less the one row test 4's extra database constraint refused. */
+    @Test
+    @Order(8)
+    void operatorsReadHealthMetricsAndEveryRouteOverHttpButCannotChangeAnything() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://localhost:" + httpPort + "/observe";
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        var json = io.iotpipeline.domain.EventJson.MAPPER;
+
+        assertEquals(200, get.apply("/health").statusCode());
+        assertEquals("UP", json.readTree(get.apply("/health/ready").body()).path("status").asText());
+        String metrics = get.apply("/metrics").body();
+        assertTrue(metrics.contains("routeId=\"ingest\""), "Prometheus text with per-route series");
+
+        // as Hawtio reads routes: every route MBean's state and counters
+        var routes = json.readTree(get.apply("/jolokia/read/org.apache.camel:context=*,type=routes,name=*"
+                + "/State,ExchangesCompleted,ExchangesFailed").body()).path("value");
+        Map<String, String> states = new java.util.TreeMap<>();
+        routes.fields().forEachRemaining(route -> states.put(route.getKey().replaceAll(".*name=\"?([^\",]+)\"?.*", "$1"),
+                route.getValue().path("State").asText()));
+        assertEquals(context.getRoutes().size(), states.size(), states.toString());
+        assertEquals("Started", states.get("ingest"));
+        String ingest = "org.apache.camel:context=iot-pipeline,type=routes,name=%22ingest%22";
+        assertTrue(json.readTree(get.apply("/jolokia/read/" + ingest + "/ExchangesCompleted").body()).path("value")
+                .asLong() > 0);
+        assertTrue(get.apply("/jolokia/exec/org.apache.camel:context=iot-pipeline,type=context,name=%22iot-pipeline%22"
+                + "/dumpRoutesAsXml()").body().contains("<routes"), "read-only operations are allowed");
+
+        // the read-only policy: no operation that changes state, no attribute writes
+        assertEquals(403, json.readTree(get.apply("/jolokia/exec/" + ingest + "/stop()").body()).path("status").asInt());
+        assertEquals(403, json.readTree(get.apply("/jolokia/exec/" + ingest + "/reset()").body()).path("status").asInt());
+        assertEquals(403, json.readTree(get.apply("/jolokia/write/" + ingest + "/Tracing/true").body())
+                .path("status").asInt());
+        assertEquals("Started", context.getRouteController().getRouteStatus("ingest").name());
+    }
+
     private Set<String> expectedReadings() throws Exception {
         Set<String> expected = topic.expectedReadingKeys();
         for (Map<String, Object> dead : rows.query("select eventId || '/' || deviceId as key from iot_dead_letters"
