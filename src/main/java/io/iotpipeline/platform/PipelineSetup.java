@@ -48,6 +48,10 @@ public class PipelineSetup implements CamelConfiguration {
         }
         Database.saveSetting(dataSource, "metrics.windowSeconds", String.valueOf(windowSeconds));
         context.getRegistry().bind("dataSource", dataSource);
+        var healthChecks = org.apache.camel.health.HealthCheckRegistry.get(context);
+        if (healthChecks != null) {
+            healthChecks.register(new DatabaseHealthCheck(dataSource));
+        }
 
         String brokers = prop.apply("kafka.brokers");
         if (brokers.isEmpty()) {

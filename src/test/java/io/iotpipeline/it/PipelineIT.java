@@ -267,6 +267,8 @@ class PipelineIT {
 
         assertEquals(200, get.apply("/health").statusCode());
         assertEquals("UP", json.readTree(get.apply("/health/ready").body()).path("status").asText());
+        var database = org.apache.camel.health.HealthCheckRegistry.get(context).getCheck("database").orElseThrow();
+        assertEquals(org.apache.camel.health.HealthCheck.State.UP, database.call().getState(), "readiness includes the database");
         String metrics = get.apply("/metrics").body();
         assertTrue(metrics.contains("routeId=\"ingest\""), "Prometheus text with per-route series");
 

@@ -1,0 +1,33 @@
+package io.iotpipeline.platform;
+
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DatabaseHealthCheckTest {
+
+    @Test
+    void anUnreachableDatabaseMakesTheCheckDownWithTheReason() throws Exception {
+        int port; // a port nothing listens on
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (var pool = Database.pool("jdbc:postgresql://localhost:" + port + "/x", "iot", "", 1);
+                var context = new DefaultCamelContext()) {
+            pool.setMaxWait(java.time.Duration.ofSeconds(2));
+            DatabaseHealthCheck check = new DatabaseHealthCheck(pool);
+            check.setCamelContext(context);
+            HealthCheck.Result result = check.call(Map.of());
+            assertEquals(HealthCheck.State.DOWN, result.getState());
+            assertTrue(result.getMessage().orElse("").startsWith("PostgreSQL unreachable"), result.getMessage().toString());
+            assertTrue(check.isReadiness());
+            assertFalse(check.isLiveness());
+        }
+    }
+}
