@@ -63,6 +63,8 @@ public class PipelineSetup implements CamelConfiguration {
         }
         KafkaTopics.ensure(brokers, prop.apply("kafka.topic"), Integer.parseInt(prop.apply("kafka.topic.partitions")),
                 Short.parseShort(prop.apply("kafka.topic.replicationFactor")));
+        KafkaTopics.ensure(brokers, prop.apply("alerts.topic"), Integer.parseInt(prop.apply("kafka.topic.partitions")),
+                Short.parseShort(prop.apply("kafka.topic.replicationFactor")));
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(brokers);
 
         // tests bind a clock they can move before the context starts

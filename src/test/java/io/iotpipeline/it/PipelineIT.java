@@ -294,6 +294,34 @@ class PipelineIT {
         assertEquals("Started", context.getRouteController().getRouteStatus("ingest").name());
     }
 
+    @Test
+    @Order(9)
+    void theYamlRouteFromTheRoutesFolderPublishesOverTemperatureAlerts() throws Exception {
+        assertEquals("Started", context.getRouteController().getRouteStatus("over-temperature-alert").name(),
+                "routes/over-temperature-alert.yaml is loaded from the file system");
+        TopicContents alerts = new TopicContents(topic.brokers(), "device_alerts");
+        List<String> sentIds = new ArrayList<>();
+        // the alert route reads from the latest offset: send until its consumer has the partition
+        Eventually.await(Duration.ofSeconds(60), "an over-temperature alert", () -> {
+            String eventId = UUID.randomUUID().toString();
+            sentIds.add(eventId);
+            topic.send("CI00777", event(eventId, "CI00777",
+                    "{\"deviceId\":\"D001\",\"temperature\":20,\"measure\":\"C\",\"status\":\"SUCCESS\"}",
+                    "{\"deviceId\":\"D009\",\"temperature\":45.5,\"measure\":\"C\",\"status\":\"ERROR\"}"));
+            return alerts.all().stream().anyMatch(record -> sentIds.stream().anyMatch(record.value()::contains));
+        });
+        var json = io.iotpipeline.domain.EventJson.MAPPER;
+        for (ConsumerRecord<String, String> record : alerts.all()) {
+            var alert = json.readTree(record.value());
+            if (sentIds.contains(alert.path("eventId").asText())) {
+                assertEquals("CI00777", record.key());
+                assertEquals("D009", alert.path("deviceId").asText(), "only the device above the limit");
+                assertEquals(45.5, alert.path("temperature").asDouble());
+                assertEquals(40, alert.path("limitCelsius").asInt());
+            }
+        }
+    }
+
     private Set<String> expectedReadings() throws Exception {
         Set<String> expected = topic.expectedReadingKeys();
         for (Map<String, Object> dead : rows.query("select eventId || '/' || deviceId as key from iot_dead_letters"

@@ -45,6 +45,10 @@ public final class TopicContents {
         this.topic = topic;
     }
 
+    public String brokers() {
+        return brokers;
+    }
+
     public void send(String key, String... payloads) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
