@@ -1,5 +1,7 @@
 package io.iotpipeline;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 import io.iotpipeline.platform.EmbeddedKafka;
@@ -13,6 +15,7 @@ import org.apache.camel.main.Main;
 public final class Application {
 
     static final String DEFAULTS = "classpath:application.properties";
+    static final String ROUTES_FOLDER = "routes";
 
     private Application() {
     }
@@ -42,12 +45,23 @@ public final class Application {
         return out.toArray(String[]::new);
     }
 
+    /**
+     * YAML routes users add without recompiling. camel-main fails on a pattern whose folder is missing, so the pattern
+     * is only set when the folder exists; as an initial property, any explicit setting overrides it.
+     */
+    public static void loadRoutesFolderIfPresent(Main main, Path folder) {
+        if (Files.isDirectory(folder)) {
+            main.addInitialProperty("camel.main.routesIncludePattern", "file:" + folder + "/*.yaml");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("broker")) {
             EmbeddedKafka.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         Main main = new Main(Application.class);
+        loadRoutesFolderIfPresent(main, Path.of(ROUTES_FOLDER));
         int exitCode;
         try {
             exitCode = main.run(withDefaultProperties(args));

@@ -61,6 +61,7 @@ class PipelineIT {
         props.put("simulator.seed", "42");
         props.put("progress.intervalMs", "2000");
         main = new Main(Application.class);
+        Application.loadRoutesFolderIfPresent(main, java.nio.file.Path.of("routes"));
         main.setOverrideProperties(props);
         main.start();
         context = main.getCamelContext();
