@@ -23,6 +23,12 @@ public class PipelineCounters {
     private long reportedRows;
     private long reportedDeadLetters;
     private long reportedPublished;
+    private final ConsumerLag lag;
+    private boolean metersBound;
+
+    public PipelineCounters(ConsumerLag lag) {
+        this.lag = lag;
+    }
 
     /** The pipeline's counters, bound in the registry as "pipelineCounters". */
     public static PipelineCounters of(org.apache.camel.Exchange exchange) {
@@ -77,8 +83,35 @@ public class PipelineCounters {
         return rowsWritten.get();
     }
 
-    /** Logs one line when anything moved since the last report. */
-    public synchronized void report() {
+    /**
+     * The totals as Prometheus series beside Camel's own route metrics. Bound on the first report, once camel-micrometer
+     * has put its registry in the Camel registry.
+     */
+    void bindMeters(org.apache.camel.CamelContext context) {
+        if (metersBound) {
+            return;
+        }
+        var registry = context.getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+        if (registry == null) {
+            return;
+        }
+        io.micrometer.core.instrument.Gauge.builder("iot_consumer_lag_records", lag, ConsumerLag::last)
+                .description("records in the topic not yet committed by the ingest consumer group").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("iot_rows_inserted", rowsWritten, AtomicLong::get)
+                .description("readings written to iot_device_events").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("iot_dead_letters", deadLetters, AtomicLong::get)
+                .description("dead letters written").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("iot_late_readings", lateReadings, AtomicLong::get)
+                .description("readings stored as late").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("iot_events_consumed", recordsCommitted, AtomicLong::get)
+                .description("Kafka records committed by the ingest route").register(registry);
+        metersBound = true;
+    }
+
+    /** Logs one line when anything moved since the last report; measures the consumer lag. */
+    public synchronized void report(org.apache.camel.Exchange exchange) {
+        bindMeters(exchange.getContext());
+        long backlog = lag.measure();
         long now = System.nanoTime();
         double seconds = Math.max(0.001, (now - reportedAtNanos) / 1e9);
         long published = eventsPublished.get();
@@ -86,15 +119,16 @@ public class PipelineCounters {
         long rows = rowsWritten.get();
         long dead = deadLetters.get();
         if (published == reportedPublished && records == reportedRecords && rows == reportedRows
-                && dead == reportedDeadLetters) {
+                && dead == reportedDeadLetters && backlog <= 0) {
             return;
         }
         LOG.info("Progress: {} events/s published, {} events/s consumed, {} rows/s written;"
-                + " totals: {} published, {} consumed, {} rows written, {} late, {} dead letters{}; {} devices silent",
+                + " totals: {} published, {} consumed, {} rows written, {} late, {} dead letters{}; {} devices silent;"
+                + " consumer lag {} records",
                 Math.round((published - reportedPublished) / seconds), Math.round((records - reportedRecords) / seconds),
                 Math.round((rows - reportedRows) / seconds), published, records, rows, lateReadings.get(), dead,
                 dead > reportedDeadLetters ? " (latest: " + lastDeadLetterReason.get() + ")" : "",
-                Math.max(0, silentDevices.get()));
+                Math.max(0, silentDevices.get()), backlog);
         reportedAtNanos = now;
         reportedPublished = published;
         reportedRecords = records;

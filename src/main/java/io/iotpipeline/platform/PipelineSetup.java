@@ -25,6 +25,20 @@ public class PipelineSetup implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
+        try {
+            connect(context, started);
+        } catch (Exception | Error e) {
+            // the context will not start, so it will not stop them either: an embedded PostgreSQL left running
+            // would hold its port and make the next start hang
+            while (!started.isEmpty()) {
+                new ClosingService(started.pop()).stop();
+            }
+            throw e;
+        }
+    }
+
+    private void connect(CamelContext context, java.util.Deque<AutoCloseable> started) throws Exception {
         var properties = context.getPropertiesComponent();
         java.util.function.Function<String, String> prop = key -> properties.resolveProperty(key)
                 .orElseThrow(() -> new IllegalStateException("missing property " + key)).trim();
@@ -34,13 +48,13 @@ public class PipelineSetup implements CamelConfiguration {
         if (dbUrl.isEmpty()) {
             EmbeddedDatabase database = EmbeddedDatabase.start(Path.of(prop.apply("db.embedded.dataDir")),
                     Integer.parseInt(prop.apply("db.embedded.port")));
-            context.addService(new ClosingService(database), true, false);
+            own(context, started, database);
             dbUrl = database.jdbcUrl();
             dbUser = "postgres";
         }
         BasicDataSource dataSource = Database.pool(dbUrl, dbUser, prop.apply("db.password"),
                 Integer.parseInt(prop.apply("db.pool.maxConnections")));
-        context.addService(new ClosingService(dataSource), true, false);
+        own(context, started, dataSource);
         Database.migrate(dataSource, dbUrl, dbUser);
         int windowSeconds = Integer.parseInt(prop.apply("metrics.windowSeconds"));
         if (windowSeconds < 1) {
@@ -58,7 +72,7 @@ public class PipelineSetup implements CamelConfiguration {
             EmbeddedKafka kafka = EmbeddedKafka.start(Path.of(prop.apply("kafka.embedded.dataDir")),
                     Integer.parseInt(prop.apply("kafka.embedded.port")),
                     Integer.parseInt(prop.apply("kafka.embedded.controllerPort")));
-            context.addService(new ClosingService(kafka), true, false);
+            own(context, started, kafka);
             brokers = kafka.bootstrapServers();
         }
         KafkaTopics.ensure(brokers, prop.apply("kafka.topic"), Integer.parseInt(prop.apply("kafka.topic.partitions")),
@@ -74,7 +88,9 @@ public class PipelineSetup implements CamelConfiguration {
             context.getRegistry().bind("clock", clock);
         }
         context.getRegistry().bind("readingRules", ReadingRules.fromProperties(prop));
-        context.getRegistry().bind("pipelineCounters", new PipelineCounters());
+        ConsumerLag lag = new ConsumerLag(brokers, prop.apply("kafka.topic"), prop.apply("kafka.consumer.groupId"));
+        own(context, started, lag);
+        context.getRegistry().bind("pipelineCounters", new PipelineCounters(lag));
         context.getRegistry().bind("deviceSimulator", new DeviceSimulator(simulatorSettings(prop), clock));
 
         LOG.info("Pipeline connected: Kafka {} topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
@@ -103,6 +119,13 @@ public class PipelineSetup implements CamelConfiguration {
                 Long.parseLong(prop.apply("simulator.silence.seconds")),
                 Long.parseLong(prop.apply("simulator.maxEvents")),
                 Long.parseLong(prop.apply("simulator.seed")));
+    }
+
+    /** Closes the resource when the context stops, or when the setup fails half-way. */
+    private static void own(CamelContext context, java.util.Deque<AutoCloseable> started, AutoCloseable resource)
+            throws Exception {
+        started.push(resource);
+        context.addService(new ClosingService(resource), true, false);
     }
 
     /** The JDBC URL as a libpq URL, so the log line can be pasted into psql. */

@@ -8,6 +8,6 @@ public class ProgressRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("timer:progress?period={{progress.intervalMs}}&delay={{progress.intervalMs}}").routeId("progress")
-                .bean("pipelineCounters", "report");
+                .process(exchange -> io.iotpipeline.platform.PipelineCounters.of(exchange).report(exchange));
     }
 }

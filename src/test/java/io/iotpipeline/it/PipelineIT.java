@@ -272,6 +272,15 @@ class PipelineIT {
         assertEquals(org.apache.camel.health.HealthCheck.State.UP, database.call().getState(), "readiness includes the database");
         String metrics = get.apply("/metrics").body();
         assertTrue(metrics.contains("routeId=\"ingest\""), "Prometheus text with per-route series");
+        Map<String, Double> pipelineSeries = new java.util.HashMap<>();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("iot_")) {
+                pipelineSeries.put(line.substring(0, line.indexOf(' ')), Double.parseDouble(line.substring(line.indexOf(' ') + 1)));
+            }
+        }
+        assertTrue(pipelineSeries.get("iot_rows_inserted_total") > 0, pipelineSeries.toString());
+        assertTrue(pipelineSeries.get("iot_dead_letters_total") > 0, "the bad-input test's dead letters");
+        assertTrue(pipelineSeries.get("iot_consumer_lag_records") >= 0, "lag measured: " + pipelineSeries);
 
         // as Hawtio reads routes: every route MBean's state and counters
         var routes = json.readTree(get.apply("/jolokia/read/org.apache.camel:context=*,type=routes,name=*"
