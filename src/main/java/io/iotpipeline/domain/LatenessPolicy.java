@@ -2,7 +2,6 @@ package io.iotpipeline.domain;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +23,6 @@ import java.util.Map;
  * @param futureTolerance how far ahead of the pipeline clock an eventTime may be (device clock skew)
  */
 public record LatenessPolicy(Duration allowedLateness, Duration horizon, Duration futureTolerance) {
-
-    /** As devices write eventTime, for reasons. */
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     public LatenessPolicy {
         if (allowedLateness.isNegative() || futureTolerance.isNegative()) {
@@ -63,15 +59,15 @@ public record LatenessPolicy(Duration allowedLateness, Duration horizon, Duratio
             LocalDateTime eventTime = reading.eventTime();
             LocalDateTime newest = newestEventTimes.get(stream);
             if (eventTime.isAfter(latestAllowed)) {
-                deadLetters.add(DeadLetter.ofRejectedReading(reading, "eventTime " + TIME.format(eventTime) + " is "
+                deadLetters.add(DeadLetter.ofRejectedReading(reading, "eventTime " + text(eventTime) + " is "
                         + Duration.between(now, eventTime).toSeconds() + " s ahead of the pipeline clock, more than the "
                         + futureTolerance.toSeconds() + " s allowed for clock skew (lateness.futureToleranceSeconds)"));
                 continue;
             }
             if (newest != null && horizon != null && eventTime.isBefore(newest.minus(horizon))) {
-                deadLetters.add(DeadLetter.ofRejectedReading(reading, "eventTime " + TIME.format(eventTime) + " is "
+                deadLetters.add(DeadLetter.ofRejectedReading(reading, "eventTime " + text(eventTime) + " is "
                         + Duration.between(eventTime, newest).toSeconds() + " s behind the newest eventTime "
-                        + TIME.format(newest)
+                        + text(newest)
                         + " of its stream, beyond the lateness horizon of " + horizon.toSeconds()
                         + " s (lateness.horizonSeconds)"));
                 continue;
@@ -86,5 +82,9 @@ public record LatenessPolicy(Duration allowedLateness, Duration horizon, Duratio
             }
         }
         return new Classified(readings, deadLetters, late);
+    }
+
+    private static String text(LocalDateTime time) {
+        return ReadingRules.EVENT_TIME_WRITTEN.format(time);
     }
 }

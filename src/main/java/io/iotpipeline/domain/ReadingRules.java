@@ -128,6 +128,9 @@ public final class ReadingRules {
             .toFormatter()
             .withResolverStyle(ResolverStyle.STRICT); // 2023-02-30 is an error, not March 2nd
 
+    /** eventTime as devices write it, with the microseconds PostgreSQL keeps. */
+    public static final DateTimeFormatter EVENT_TIME_WRITTEN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Set<String> FIXED_DEVICE_FIELDS = Set.of("deviceId", "temperature", "measure", "status");

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -14,6 +13,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iotpipeline.domain.ReadingRules;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -24,7 +24,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public class DeviceSimulator {
 
-    static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
     private static final int RECENT_EVENTS_KEPT = 256;
 
     /** One event ready to publish, keyed by its customer. */
@@ -116,7 +115,7 @@ public class DeviceSimulator {
             device.put("measure", measure);
             device.put("status", pickStatus());
         }
-        event.put("eventTime", eventTime().format(EVENT_TIME));
+        event.put("eventTime", eventTime().format(ReadingRules.EVENT_TIME_WRITTEN));
         return new SimulatedEvent(customerId, eventId, event.toString(), false);
     }
 
