@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import io.iotpipeline.platform.EmbeddedKafka;
+import io.iotpipeline.replay.SampleReplay;
 import org.apache.camel.main.Main;
 
 /**
  * Runs the pipeline: {@code java -jar iot-pipeline.jar [camel-main options]}, e.g.
  * {@code --propertiesLocation=file:my.properties}. {@code java -jar iot-pipeline.jar broker <dataDir> <port>
- * <controllerPort>} runs only a Kafka broker, as a separate process.
+ * <controllerPort>} runs only a Kafka broker, as a separate process; {@code java -jar iot-pipeline.jar replay devices/}
+ * posts sample events to a running pipeline ({@link SampleReplay}).
  */
 public final class Application {
 
@@ -58,6 +60,10 @@ public final class Application {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("broker")) {
             EmbeddedKafka.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("replay")) {
+            SampleReplay.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         Main main = new Main(Application.class);

@@ -88,6 +88,7 @@ public class PipelineSetup implements CamelConfiguration {
             context.getRegistry().bind("clock", clock);
         }
         context.getRegistry().bind("readingRules", ReadingRules.fromProperties(prop));
+        context.getRegistry().bind("ingestApiKey", new ApiKey(prop.apply("ingest.http.apiKey")));
         ConsumerLag lag = new ConsumerLag(brokers, prop.apply("kafka.topic"), prop.apply("kafka.consumer.groupId"));
         own(context, started, lag);
         context.getRegistry().bind("pipelineCounters", new PipelineCounters(lag));

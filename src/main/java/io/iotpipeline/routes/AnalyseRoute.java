@@ -64,7 +64,7 @@ public class AnalyseRoute extends RouteBuilder {
                 Duration.ofSeconds(longProperty("lateness.futureToleranceSeconds")));
         Duration silentAfter = Duration.ofSeconds(longProperty("health.silentAfterSeconds"));
 
-        from("direct:classify-lateness").routeId("classify-lateness")
+        from("direct:classify-lateness").routeId("classify-lateness").startupOrder(6)
                 .setVariable("batch", body())
                 .to("sql:" + LOAD_WATERMARKS + "?dataSource=#dataSource&outputType=SelectList").id("load-watermarks")
                 .setBody(exchange -> lateness.classify(exchange.getVariable("batch", List.class),

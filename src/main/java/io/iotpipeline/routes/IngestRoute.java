@@ -24,6 +24,10 @@ import org.apache.camel.util.ObjectHelper;
  * after the store stage has committed its rows. Auto-commit is off; on any failure the batch is not committed and
  * {@code breakOnFirstError} makes the consumer re-read from the last committed offsets, so each reading is delivered
  * at least once and stored once by the idempotent insert.
+ * <p>
+ * The inner stages (the {@code direct:} routes) have a startup order, so they start before and stop after the routes
+ * that consume from outside (Camel stops routes in reverse start order): on SIGTERM the batch in flight still finds
+ * every stage, is written and committed, and only then does the consumer stop.
  */
 public class IngestRoute extends RouteBuilder {
 
@@ -51,7 +55,7 @@ public class IngestRoute extends RouteBuilder {
 
         // Bad input becomes a dead letter inside doTry/doCatch rather than a handled onException: a handled failure in
         // a split's sub-exchange would end the whole Kafka batch's route early, skipping the store and commit steps.
-        from("direct:read-event").routeId("read-event")
+        from("direct:read-event").routeId("read-event").startupOrder(7)
                 .setProperty("source", body())
                 .setBody(exchange -> exchange.getMessage().getBody(SourceRecord.class).payload())
                 .doTry()

@@ -8,6 +8,7 @@ public class ProgressRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("timer:progress?period={{progress.intervalMs}}&delay={{progress.intervalMs}}").routeId("progress")
+                .autoStartup("{{progress.enabled}}")
                 .process(exchange -> io.iotpipeline.platform.PipelineCounters.of(exchange).report(exchange));
     }
 }

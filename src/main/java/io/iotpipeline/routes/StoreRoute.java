@@ -56,7 +56,7 @@ public class StoreRoute extends RouteBuilder {
         onException(DataAccessException.class, SQLException.class).onWhen(StoreRoute::rejectedAsBadData)
                 .maximumRedeliveries(0).logExhausted(false);
 
-        from("direct:store-readings").routeId("store-readings")
+        from("direct:store-readings").routeId("store-readings").startupOrder(5)
                 .split(method(StoreRoute.class, "rowBatches(${body}, " + rowsPerBatch + ")")).stopOnException()
                         .id("aggregate-into-row-batches")
                     .throttle(batchesPerSecond).totalRequestsMode().timePeriodMillis(1000).id("throttle-batches")
@@ -64,8 +64,11 @@ public class StoreRoute extends RouteBuilder {
                     .process(exchange -> PipelineCounters.of(exchange).rowsWritten(exchange.getVariable("readings", List.class).size()))
                 .end();
 
-        from("direct:write-row-batch").routeId("write-row-batch")
+        // batch size and write latency as Prometheus series: iot_write_batch_rows, iot_write_batch_seconds
+        from("direct:write-row-batch").routeId("write-row-batch").startupOrder(4)
                 .setVariable("readings", body())
+                .to("micrometer:summary:iot.write.batch.rows?value=${body.size}").id("measure-batch-size")
+                .to("micrometer:timer:iot.write.batch?action=start")
                 .doTry()
                     .to("direct:insert-readings")
                 .doCatch(Exception.class).onWhen(StoreRoute::rejectedAsBadData)
@@ -76,13 +79,14 @@ public class StoreRoute extends RouteBuilder {
                     .split(body()).stopOnException()
                         .to("direct:insert-one-reading")
                     .end()
-                .end();
+                .end()
+                .to("micrometer:timer:iot.write.batch?action=stop").id("measure-write-latency");
 
-        from("direct:insert-readings").routeId("insert-readings")
+        from("direct:insert-readings").routeId("insert-readings").startupOrder(3)
                 .setBody(exchange -> ReadingRows.json(exchange.getMessage().getBody(List.class)))
                 .to("sql:" + INSERT_READINGS + "?dataSource=#dataSource").id("insert-readings-batch");
 
-        from("direct:insert-one-reading").routeId("insert-one-reading")
+        from("direct:insert-one-reading").routeId("insert-one-reading").startupOrder(2)
                 .setProperty("reading", body())
                 .doTry()
                     .setBody(exchange -> ReadingRows.json(List.of(exchange.getMessage().getBody(DeviceReading.class))))
@@ -95,7 +99,7 @@ public class StoreRoute extends RouteBuilder {
                     .to("direct:store-dead-letter")
                 .end();
 
-        from("direct:store-dead-letter").routeId("store-dead-letter")
+        from("direct:store-dead-letter").routeId("store-dead-letter").startupOrder(1)
                 .log(LoggingLevel.DEBUG, "Dead letter ${body.deadLetterKey}: ${body.reason}")
                 .process(exchange -> PipelineCounters.of(exchange).deadLetter(exchange.getMessage().getBody(DeadLetter.class).reason()))
                 .setBody(exchange -> exchange.getMessage().getBody(DeadLetter.class).toRow())

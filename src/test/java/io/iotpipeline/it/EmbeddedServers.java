@@ -17,7 +17,7 @@ record EmbeddedServers(int kafkaPort, int dbPort, int httpPort, Properties prope
         int dbPort = freePort();
         int httpPort = freePort();
         Properties props = new Properties();
-        props.put("camel.management.port", String.valueOf(httpPort));
+        props.put("camel.server.port", String.valueOf(httpPort));
         props.put("kafka.embedded.port", String.valueOf(kafkaPort));
         props.put("kafka.embedded.controllerPort", String.valueOf(freePort()));
         props.put("kafka.embedded.dataDir", dataDir.resolve("kafka").toString());

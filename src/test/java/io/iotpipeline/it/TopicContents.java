@@ -110,6 +110,20 @@ public final class TopicContents {
         }
     }
 
+    /** The consumer group's committed offset per partition (the next record it will read). */
+    public Map<Integer, Long> committed(String groupId) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+            Map<Integer, Long> offsets = new java.util.HashMap<>();
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .forEach((partition, offset) -> {
+                        if (partition.topic().equals(topic) && offset != null) {
+                            offsets.put(partition.partition(), offset.offset());
+                        }
+                    });
+            return offsets;
+        }
+    }
+
     /** Records in the topic not yet committed by the consumer group. */
     public long lag(String groupId) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {

@@ -1,0 +1,144 @@
+package io.iotpipeline.routes;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.iotpipeline.domain.EventJson;
+import io.iotpipeline.domain.PostedEvents;
+import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.platform.ApiKey;
+import io.iotpipeline.platform.PipelineCounters;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
+
+/**
+ * Producer for real devices: {@code POST /api/events} takes one event or an array in the wire format, checks them with
+ * the ingest stage's rules and publishes them to Kafka like the simulator does (acks=all, idempotent, retried). 202
+ * means Kafka has every event of the request; 400 lists the reasons per rejected event and nothing is published; 413
+ * for a body or event count over the limits; 401 without the API key when one is configured; 415 for a body that is
+ * not JSON; 503 when Kafka did not take the events in time (nothing accepted, retry).
+ */
+public class HttpIngestRoute extends RouteBuilder {
+
+    static final String ACCEPTED = "acceptedEvents";
+    static final String API_KEY_HEADER = "X-API-Key";
+
+    @Override
+    public void configure() {
+        onException(Exception.class).handled(true)
+                .log(LoggingLevel.WARN, "Posted events could not be published to Kafka: ${exception.message}")
+                .process(exchange -> answer(exchange, 503, Map.of("error",
+                        "the events could not be published to Kafka, none was accepted; retry later")))
+                .setHeader("Retry-After", constant("5"));
+
+        from("platform-http:/api/events?httpMethodRestrict=POST").routeId("http-ingest")
+                .autoStartup("{{ingest.http.enabled}}")
+                .process(HttpIngestRoute::judge).id("judge-posted-events")
+                .filter(exchangeProperty(ACCEPTED).isNotNull()).id("publish-when-all-accepted")
+                    // request headers (the API key among them) must not travel on as Kafka record headers
+                    .removeHeaders("*")
+                    .setBody(HttpIngestRoute::keyedByCustomer)
+                    .to("kafka:{{kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true"
+                            + "&lingerMs={{kafka.producer.lingerMs}}&maxBlockMs={{ingest.http.publishTimeoutMs}}"
+                            + "&requestTimeoutMs={{ingest.http.requestTimeoutMs}}"
+                            + "&deliveryTimeoutMs={{ingest.http.publishTimeoutMs}}").id("publish-posted-events")
+                    .process(HttpIngestRoute::accepted)
+                .end();
+    }
+
+    /** Answers 401, 400 or 413 when the request cannot be accepted; otherwise leaves the events to publish. */
+    static void judge(Exchange exchange) throws JsonProcessingException {
+        var registry = exchange.getContext().getRegistry();
+        Message request = exchange.getMessage();
+        if (!registry.lookupByNameAndType("ingestApiKey", ApiKey.class).admits(presentedKey(request))) {
+            answer(exchange, 401, Map.of("error", "a valid API key is required in the " + API_KEY_HEADER + " header"));
+            return;
+        }
+        String contentType = request.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            answer(exchange, 415, Map.of("error", "send the events as JSON with Content-Type: application/json"));
+            return;
+        }
+        int maxBodyBytes = intProperty(exchange, "ingest.http.maxBodyBytes");
+        byte[] body = request.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            answer(exchange, 400, Map.of("error", "the body is empty: post one event object or an array of events"));
+            return;
+        }
+        if (body.length > maxBodyBytes) {
+            answer(exchange, 413, Map.of("error", "the body has " + body.length + " bytes, at most " + maxBodyBytes
+                    + " are accepted: split the request"));
+            return;
+        }
+        PostedEvents events;
+        try {
+            events = PostedEvents.judge(body, registry.lookupByNameAndType("readingRules", ReadingRules.class),
+                    intProperty(exchange, "ingest.http.maxEventsPerRequest"));
+        } catch (PostedEvents.UnreadableRequestException e) {
+            answer(exchange, 400, Map.of("error", e.getMessage()));
+            return;
+        } catch (PostedEvents.TooManyEventsException e) {
+            answer(exchange, 413, Map.of("error", e.getMessage()));
+            return;
+        }
+        if (!events.allAccepted()) {
+            int total = events.accepted().size() + events.rejected().size();
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("error", events.rejected().size() + " of " + total
+                    + " events rejected, so none was published: fix or drop them and post again");
+            answer.put("rejected", events.rejected());
+            answer(exchange, 400, answer);
+            return;
+        }
+        exchange.setProperty(ACCEPTED, events.accepted());
+    }
+
+    static String presentedKey(Message request) {
+        String key = request.getHeader(API_KEY_HEADER, String.class);
+        String authorization = request.getHeader("Authorization", String.class);
+        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = authorization.substring(7);
+        }
+        return key;
+    }
+
+    /** One Kafka record per event: the event JSON as value, its customerId as key, as the simulator publishes. */
+    static List<Message> keyedByCustomer(Exchange exchange) {
+        List<?> accepted = exchange.getProperty(ACCEPTED, List.class);
+        List<Message> records = new java.util.ArrayList<>(accepted.size());
+        for (Object item : accepted) {
+            PostedEvents.Accepted event = (PostedEvents.Accepted) item;
+            Message record = new DefaultMessage(exchange.getContext());
+            record.setHeader(KafkaConstants.KEY, event.customerId());
+            record.setBody(event.json());
+            records.add(record);
+        }
+        return records;
+    }
+
+    static void accepted(Exchange exchange) throws JsonProcessingException {
+        List<?> accepted = exchange.getProperty(ACCEPTED, List.class);
+        PipelineCounters.of(exchange).eventsPublished(accepted.size());
+        answer(exchange, 202, Map.of("accepted", accepted.stream()
+                .map(event -> ((PostedEvents.Accepted) event).eventId()).toList()));
+    }
+
+    static void answer(Exchange exchange, int status, Map<String, ?> body) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        // platform-http answers with the message headers: the request's (the API key among them) must not echo back
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(EventJson.MAPPER.writeValueAsString(body));
+    }
+
+    private static int intProperty(Exchange exchange, String key) {
+        return Integer.parseInt(exchange.getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
+    }
+}

@@ -1,0 +1,63 @@
+package io.iotpipeline.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PostedEventsTest {
+
+    static final String SEED = """
+            {"eventId":"e3cb26d3-41b2-49a2-84f3-0156ed8d7502","eventOffset":10001,"eventPublisher":"device",
+             "customerId":"CI00103","data":{"devices":[{"deviceId":"D001","temperature":15,"measure":"C","status":"ERROR"},
+             {"deviceId":"D002","temperature":16,"measure":"C","status":"SUCCESS"}]},
+             "eventTime":"2023-01-05 11:13:53.643364"}""";
+
+    static PostedEvents judge(String body, int maxEvents) throws Exception {
+        return PostedEvents.judge(body.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, maxEvents);
+    }
+
+    @Test
+    void aSingleEventIsAcceptedAsSentKeyedByItsCustomer() throws Exception {
+        PostedEvents events = judge(SEED, 10);
+        assertTrue(events.allAccepted());
+        PostedEvents.Accepted accepted = events.accepted().get(0);
+        assertEquals("e3cb26d3-41b2-49a2-84f3-0156ed8d7502", accepted.eventId());
+        assertEquals("CI00103", accepted.customerId());
+        assertEquals(EventJson.MAPPER.readTree(SEED), EventJson.MAPPER.readTree(accepted.json()));
+    }
+
+    @Test
+    void everyRejectedEventGetsItsIndexAndEveryReason() throws Exception {
+        String twoBadDevices = SEED.replace("\"C\",\"status\":\"ERROR\"", "\"Q\",\"status\":\"ERROR\"")
+                .replace("\"SUCCESS\"", "\"BROKEN\"");
+        PostedEvents events = judge("[" + SEED + ", 7, " + twoBadDevices + "]", 10);
+        assertEquals(List.of(1, 2), events.rejected().stream().map(PostedEvents.Rejected::index).toList());
+        assertEquals(List.of("not an event object"), events.rejected().get(0).reasons());
+        List<String> reasons = events.rejected().get(1).reasons();
+        assertEquals(2, reasons.size(), reasons.toString());
+        assertTrue(reasons.get(0).startsWith("data.devices[0]") && reasons.get(0).contains("measure"), reasons.toString());
+        assertTrue(reasons.get(1).startsWith("data.devices[1]") && reasons.get(1).contains("status"), reasons.toString());
+    }
+
+    @Test
+    void theSameEventTwiceInOneRequestIsRejectedOnce() throws Exception {
+        PostedEvents events = judge("[" + SEED + "," + SEED + "]", 10);
+        assertEquals(1, events.accepted().size());
+        assertTrue(events.rejected().get(0).reasons().get(0).contains("appears twice"));
+    }
+
+    @Test
+    void wholeRequestsThatAreNotEventsAreRefused() {
+        assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge("{\"eventId\":", 10));
+        assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge("\"text\"", 10));
+        assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge("[]", 10));
+        assertThrows(PostedEvents.UnreadableRequestException.class, () -> PostedEvents.judge(
+                new byte[] {'[', '"', (byte) 0xC3, (byte) 0x28, '"', ']'}, ReadingRules.STANDARD, 10));
+        assertThrows(PostedEvents.TooManyEventsException.class, () -> judge("[" + SEED + "," + SEED + "]", 1));
+    }
+}
