@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The production path, run as a user would: the packaged jar as its own process against an external Kafka broker
+ * The production path, run as a user would and as docker-compose.yml deploys it (deploy/pipeline.properties and the
+ * same environment variables): the packaged jar as its own process against an external Kafka broker
  * (a separate process) and an external PostgreSQL (the machine's own when IOT_TEST_DB_URL is set, as in CI; otherwise
  * a PostgreSQL server this test starts). The pipeline is killed with SIGKILL mid-stream and restarted; afterwards every
  * valid reading in the topic is stored exactly once.
@@ -166,21 +167,35 @@ class CrashRecoveryIT {
         assertTrue(!log.contains(" ERROR "), "no errors while stopping, see " + logs.get(pipeline));
     }
 
+    /**
+     * The pipeline as docker-compose.yml runs it: the deployed profile and the connection variables of the app service
+     * (ComposeFileTest checks the compose file names the same), plus the test's load, on a free port.
+     */
     private Process startPipeline(int run, boolean simulate) throws IOException {
         List<String> props = List.of(
-                "-Dkafka.brokers=" + brokers,
-                "-Ddb.url=" + dbUrl,
-                "-Ddb.user=" + dbUser,
-                "-Ddb.password=" + dbPassword,
                 "-Dsimulator.enabled=" + simulate,
                 "-Dsimulator.eventsPerSecond=1500",
                 "-Dsimulator.duplicate.share=0.02",
                 "-Dprogress.intervalMs=1000",
                 "-Dcamel.server.port=" + EmbeddedServers.freePort());
-        return startJava("pipeline-run-" + run, props, List.of());
+        Map<String, String> environment = Map.of("KAFKA_BROKERS", brokers, "DB_URL", dbUrl, "DB_USER", dbUser,
+                "DB_PASSWORD", dbPassword, "INGEST_HTTP_APIKEY", "");
+        assertEquals(COMPOSE_APP_ENVIRONMENT, new java.util.TreeSet<>(environment.keySet()));
+        return startJava("pipeline-run-" + run, props, List.of("--propertiesLocation=file:" + DEPLOYED_PROFILE),
+                environment);
     }
 
+    /** The settings profile docker-compose.yml gives the app, and the variables it sets. */
+    static final Path DEPLOYED_PROFILE = Path.of("deploy", "pipeline.properties").toAbsolutePath();
+    static final Set<String> COMPOSE_APP_ENVIRONMENT =
+            new java.util.TreeSet<>(List.of("KAFKA_BROKERS", "DB_URL", "DB_USER", "DB_PASSWORD", "INGEST_HTTP_APIKEY"));
+
     private Process startJava(String name, List<String> jvmArgs, List<String> args) throws IOException {
+        return startJava(name, jvmArgs, args, Map.of());
+    }
+
+    private Process startJava(String name, List<String> jvmArgs, List<String> args, Map<String, String> environment)
+            throws IOException {
         String jar = System.getProperty("pipeline.jar", "target/iot-pipeline.jar");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -189,7 +204,9 @@ class CrashRecoveryIT {
         command.add("-jar");
         command.add(new File(jar).getAbsolutePath());
         command.addAll(args);
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         processes.add(process);
         Path log = workDir.resolve(name + ".log");
         // copy the output to a log file while tests look for lines in it

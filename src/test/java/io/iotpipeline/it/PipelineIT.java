@@ -281,6 +281,12 @@ class PipelineIT {
         assertTrue(pipelineSeries.get("iot_rows_inserted_total") > 0, pipelineSeries.toString());
         assertTrue(pipelineSeries.get("iot_dead_letters_total") > 0, "the bad-input test's dead letters");
         assertTrue(pipelineSeries.get("iot_consumer_lag_records") >= 0, "lag measured: " + pipelineSeries);
+        java.util.function.Function<String, Double> series = name -> pipelineSeries.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(name + "{")).mapToDouble(Map.Entry::getValue).sum();
+        assertTrue(series.apply("iot_write_batch_rows_count") > 0, "batch sizes: " + pipelineSeries);
+        assertEquals(pipelineSeries.get("iot_rows_inserted_total"), series.apply("iot_write_batch_rows_sum"),
+                "every row written is in a measured batch");
+        assertTrue(series.apply("iot_write_batch_seconds_count") > 0, "write latency: " + pipelineSeries);
 
         // as Hawtio reads routes: every route MBean's state and counters
         var routes = json.readTree(get.apply("/jolokia/read/org.apache.camel:context=*,type=routes,name=*"
