@@ -48,8 +48,8 @@ public class PipelineSetup implements CamelConfiguration {
         boolean embeddedAllowed = Boolean.parseBoolean(prop.apply("embeddedServers.enabled"));
         if (!embeddedAllowed && (dbUrl.isEmpty() || prop.apply("kafka.brokers").isEmpty())) {
             throw new IllegalStateException("embeddedServers.enabled=false, so set both kafka.brokers (KAFKA_BROKERS)"
-                    + " and db.url (DB_URL); missing: " + (dbUrl.isEmpty() ? "db.url " : "")
-                    + (prop.apply("kafka.brokers").isEmpty() ? "kafka.brokers" : "").trim());
+                    + " and db.url (DB_URL); missing: " + ((dbUrl.isEmpty() ? "db.url " : "")
+                    + (prop.apply("kafka.brokers").isEmpty() ? "kafka.brokers" : "")).trim());
         }
         if (dbUrl.isEmpty()) {
             EmbeddedDatabase database = EmbeddedDatabase.start(Path.of(prop.apply("db.embedded.dataDir")),
