@@ -1,0 +1,108 @@
+package io.iotpipeline.serve;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The parameters of one API request, checked: ids of the wire format's shape, times as ISO dates or date-times (UTC,
+ * like eventTime), and a row limit capped by {@code api.maxRows}. Anything else is a {@link BadRequestException} that
+ * says what is wrong, answered with 400.
+ */
+public final class ApiQuery {
+
+    /** Said to the client as the body of a 400. */
+    public static final class BadRequestException extends Exception {
+        public BadRequestException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,20}");
+
+    private final Function<String, String> parameter;
+    private final Map<String, Object> values = new LinkedHashMap<>();
+
+    /** @param parameter the request's query or path parameter by name, null when absent */
+    public ApiQuery(Function<String, String> parameter) {
+        this.parameter = parameter;
+    }
+
+    /** The checked values by name, for camel-sql's {@code :#name} parameters. */
+    public Map<String, Object> values() {
+        return values;
+    }
+
+    public ApiQuery id(String name, boolean required) throws BadRequestException {
+        String value = text(name);
+        if (value == null) {
+            if (required) {
+                throw new BadRequestException(name + " is required");
+            }
+            values.put(name, null);
+            return this;
+        }
+        if (!ID.matcher(value).matches()) {
+            throw new BadRequestException(name + " '" + shorten(value) + "' is not an id: 1 to 20 letters, digits or _.:-");
+        }
+        values.put(name, value);
+        return this;
+    }
+
+    /** An ISO date-time ({@code 2023-01-05T11:13:53}, seconds and fraction optional; a space works as the T) or date. */
+    public ApiQuery time(String name, LocalDateTime fallback) throws BadRequestException {
+        String value = text(name);
+        if (value == null) {
+            values.put(name, java.sql.Timestamp.valueOf(fallback));
+            return this;
+        }
+        LocalDateTime time;
+        try {
+            time = value.length() == 10 ? LocalDate.parse(value).atStartOfDay()
+                    : LocalDateTime.parse(value.replace(' ', 'T'));
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException(name + " '" + shorten(value)
+                    + "' is not a date-time like 2023-01-05T11:13:53 or a date like 2023-01-05 (UTC)");
+        }
+        values.put(name, java.sql.Timestamp.valueOf(time));
+        return this;
+    }
+
+    /** Requires {@code from} before {@code to} once both are read. */
+    public ApiQuery ordered(String from, String to) throws BadRequestException {
+        if (!((java.sql.Timestamp) values.get(from)).before((java.sql.Timestamp) values.get(to))) {
+            throw new BadRequestException(from + " must be before " + to);
+        }
+        return this;
+    }
+
+    public ApiQuery limit(int fallback, int max) throws BadRequestException {
+        String value = text("limit");
+        int limit = fallback;
+        if (value != null) {
+            try {
+                limit = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new BadRequestException("limit '" + shorten(value) + "' is not a whole number");
+            }
+            if (limit < 1 || limit > max) {
+                throw new BadRequestException("limit must be between 1 and " + max + ", got " + limit);
+            }
+        }
+        values.put("limit", Math.min(limit, max));
+        return this;
+    }
+
+    private String text(String name) {
+        String value = parameter.apply(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String shorten(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "…";
+    }
+}
