@@ -18,7 +18,9 @@ import org.apache.camel.model.rest.RestParamType;
  */
 public class ServeRoute extends RouteBuilder {
 
-    static final String DEVICES = "SELECT json_build_object('count', count(*), 'limit', CAST(:#limit AS integer),"
+    static final String DEVICES = "SELECT json_build_object('total', (SELECT count(*) FROM device_health"
+            + " WHERE CAST(:#customerId AS text) IS NULL OR customerId = :#customerId),"
+            + " 'count', count(*), 'limit', CAST(:#limit AS integer),"
             + " 'devices', coalesce(json_agg(d), '[]'))::text FROM ("
             + "SELECT customerId AS \"customerId\", deviceId AS \"deviceId\", state, since, lastSeen AS \"lastSeen\","
             + " lastEventTime AS \"lastEventTime\", lastStatus AS \"lastStatus\", lastTemperature AS \"lastTemperature\","
@@ -64,7 +66,7 @@ public class ServeRoute extends RouteBuilder {
             + " 'windows', (SELECT coalesce(json_agg(w ORDER BY w.\"windowStart\"), '[]') FROM ("
             + "SELECT windowStart AS \"windowStart\", windowEnd AS \"windowEnd\", lateReadings AS \"lateReadings\","
             + " readings, latePercent AS \"latePercent\" FROM v_late_readings_per_window"
-            + " WHERE windowStart >= :#from AND windowStart < :#to ORDER BY windowStart DESC LIMIT :#limit) w))::text"
+            + " WHERE windowStart >= :#from AND windowStart < :#to ORDER BY windowStart DESC LIMIT 1440) w))::text"
             + " FROM (SELECT eventId AS \"eventId\", customerId AS \"customerId\", deviceId AS \"deviceId\","
             + " eventTime AS \"eventTime\", ingestedAt AS \"ingestedAt\", status, temperature, measure"
             + " FROM iot_device_events WHERE late ORDER BY ingestedAt DESC LIMIT :#limit) l";
