@@ -142,7 +142,8 @@ class HttpIngestIT {
         assertEquals(415, form.statusCode(), form.body());
         HttpResponse<String> get = http.send(HttpRequest.newBuilder(events).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(405, get.statusCode());
+        // only POST publishes; with the dashboard's static files on, a GET falls through to them (404)
+        assertTrue(get.statusCode() == 405 || get.statusCode() == 404, "GET answers " + get.statusCode());
     }
 
     @Test
