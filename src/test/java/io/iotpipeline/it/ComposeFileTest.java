@@ -69,9 +69,9 @@ class ComposeFileTest {
         Map<String, Object> app = service("app");
         assertEquals(List.of("--propertiesLocation=file:/app/config/pipeline.properties"), app.get("command"));
         assertTrue(((List<?>) app.get("volumes")).contains(
-                "./" + Path.of("").toAbsolutePath().relativize(CrashRecoveryIT.DEPLOYED_PROFILE) + ":/app/config/pipeline.properties:ro"),
+                "./" + Path.of("").toAbsolutePath().relativize(ProductionPath.DEPLOYED_PROFILE) + ":/app/config/pipeline.properties:ro"),
                 "the profile CrashRecoveryIT runs is the one mounted: " + app.get("volumes"));
-        assertEquals(CrashRecoveryIT.COMPOSE_APP_ENVIRONMENT, new TreeSet<>(((Map<?, ?>) app.get("environment")).keySet()
+        assertEquals(ProductionPath.COMPOSE_APP_ENVIRONMENT, new TreeSet<>(((Map<?, ?>) app.get("environment")).keySet()
                 .stream().map(String::valueOf).toList()));
     }
 

@@ -110,6 +110,29 @@ public final class TopicContents {
         }
     }
 
+    /** The partitions each member of the consumer group owns, by member id. */
+    public Map<String, Set<Integer>> members(String groupId) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+            Map<String, Set<Integer>> members = new java.util.TreeMap<>();
+            admin.describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS).get(groupId).members()
+                    .forEach(member -> members.put(member.consumerId(), member.assignment().topicPartitions().stream()
+                            .filter(p -> p.topic().equals(topic)).map(TopicPartition::partition)
+                            .collect(Collectors.toCollection(java.util.TreeSet::new))));
+            return members;
+        }
+    }
+
+    /** Records in the topic: the sum of the partitions' end offsets. */
+    public long size() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().stream().collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()),
+                            p -> OffsetSpec.latest()));
+            return admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(info -> info.offset()).sum();
+        }
+    }
+
     /** The consumer group's committed offset per partition (the next record it will read). */
     public Map<Integer, Long> committed(String groupId) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {

@@ -1,0 +1,154 @@
+package io.iotpipeline.it;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The pipeline as users deploy it: the packaged jar as its own process, with the docker compose profile
+ * (deploy/pipeline.properties) and the compose variables, against a Kafka broker in another process and an external
+ * PostgreSQL (the machine's own when IOT_TEST_DB_URL is set, as in CI; otherwise a PostgreSQL server started here).
+ * Process output goes to log files under the work directory.
+ */
+final class ProductionPath implements AutoCloseable {
+
+    /** The settings profile docker-compose.yml gives the app, and the variables it sets. */
+    static final Path DEPLOYED_PROFILE = Path.of("deploy", "pipeline.properties").toAbsolutePath();
+    static final Set<String> COMPOSE_APP_ENVIRONMENT =
+            new java.util.TreeSet<>(List.of("KAFKA_BROKERS", "DB_URL", "DB_USER", "DB_PASSWORD", "INGEST_HTTP_APIKEY"));
+
+    final Path workDir;
+    final String brokers;
+    final String dbUrl;
+    final String dbUser;
+    final String dbPassword;
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<Process, Path> logs = new java.util.concurrent.ConcurrentHashMap<>();
+    private EmbeddedPostgres ownPostgres;
+
+    ProductionPath(String name) throws Exception {
+        workDir = Path.of("target", name).toAbsolutePath();
+        deleteRecursively(workDir);
+        Files.createDirectories(workDir);
+        int port = EmbeddedServers.freePort();
+        Process broker = startJava("broker", List.of(), List.of("broker", workDir.resolve("kafka").toString(),
+                String.valueOf(port), String.valueOf(EmbeddedServers.freePort())), Map.of());
+        awaitLine(broker, "BROKER READY", Duration.ofSeconds(90));
+        brokers = "localhost:" + port;
+
+        String url = System.getenv("IOT_TEST_DB_URL");
+        if (url != null && !url.isBlank()) {
+            dbUrl = url;
+            dbUser = System.getenv().getOrDefault("IOT_TEST_DB_USER", "iot");
+            dbPassword = System.getenv().getOrDefault("IOT_TEST_DB_PASSWORD", "iot");
+            rows().execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+        } else {
+            ownPostgres = EmbeddedPostgres.builder().setPort(EmbeddedServers.freePort()).start();
+            dbUrl = "jdbc:postgresql://localhost:" + ownPostgres.getPort() + "/postgres";
+            dbUser = "postgres";
+            dbPassword = "";
+        }
+    }
+
+    Rows rows() {
+        return new Rows(dbUrl, dbUser, dbPassword);
+    }
+
+    TopicContents topic(String name) {
+        return new TopicContents(brokers, name);
+    }
+
+    /** Starts the jar as docker compose runs it, plus the test's -D settings (load, port), logging to name.log. */
+    Process startPipeline(String name, List<String> settings) throws IOException {
+        List<String> jvmArgs = new ArrayList<>(settings);
+        jvmArgs.add("-Dcamel.server.port=" + EmbeddedServers.freePort());
+        Map<String, String> environment = Map.of("KAFKA_BROKERS", brokers, "DB_URL", dbUrl, "DB_USER", dbUser,
+                "DB_PASSWORD", dbPassword, "INGEST_HTTP_APIKEY", "");
+        if (!COMPOSE_APP_ENVIRONMENT.equals(new java.util.TreeSet<>(environment.keySet()))) {
+            throw new IllegalStateException("the compose variables changed: " + environment.keySet());
+        }
+        return startJava(name, jvmArgs, List.of("--propertiesLocation=file:" + DEPLOYED_PROFILE), environment);
+    }
+
+    private Process startJava(String name, List<String> jvmArgs, List<String> args, Map<String, String> environment)
+            throws IOException {
+        String jar = System.getProperty("pipeline.jar", "target/iot-pipeline.jar");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(new File(jar).getAbsolutePath());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        processes.add(process);
+        Path log = workDir.resolve(name + ".log");
+        // copy the output to a log file while tests look for lines in it
+        Thread copier = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, name + "-output");
+        copier.setDaemon(true);
+        copier.start();
+        logs.put(process, log);
+        return process;
+    }
+
+    Path log(Process process) {
+        return logs.get(process);
+    }
+
+    void awaitLine(Process process, String text, Duration timeout) throws Exception {
+        Path log = logs.get(process);
+        Eventually.await(timeout, "'" + text + "' in " + log, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("process ended early, see " + log);
+            }
+            return Files.exists(log) && Files.readString(log).contains(text);
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        // the pipelines first, the broker (started first) last
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Process process = processes.get(i);
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+        if (ownPostgres != null) {
+            ownPostgres.close();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
