@@ -76,6 +76,29 @@ class ComposeFileTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theKubernetesDeploymentRunsTheSameProfileAndVariables() throws Exception {
+        Map<String, Object> deployment = null;
+        for (Object document : new Load(LoadSettings.builder().build())
+                .loadAllFromString(Files.readString(Path.of("k8s/iot-pipeline.yaml")))) {
+            if ("Deployment".equals(((Map<String, Object>) document).get("kind"))) {
+                deployment = (Map<String, Object>) document;
+            }
+        }
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment
+                .get("spec")).get("template")).get("spec");
+        Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+        assertEquals(service("app").get("command"), container.get("args"));
+        TreeSet<String> variables = new TreeSet<>();
+        ((List<Map<String, Object>>) container.get("env")).forEach(variable -> variables.add((String) variable.get("name")));
+        variables.remove("SIMULATOR_ENABLED");
+        assertEquals(ProductionPath.COMPOSE_APP_ENVIRONMENT, variables);
+        assertEquals("/observe/health/ready",
+                ((Map<String, Object>) ((Map<String, Object>) container.get("readinessProbe")).get("httpGet")).get("path"));
+        assertTrue(((Number) pod.get("terminationGracePeriodSeconds")).intValue() > 15, "longer than the shutdown timeout");
+    }
+
+    @Test
     void dockerComposeAcceptsTheFile() throws Exception {
         // .ci/run installs Debian's docker-compose, which validates without an engine; elsewhere it may be missing
         boolean installed = List.of(System.getenv("PATH").split(":")).stream()
