@@ -45,6 +45,9 @@ public final class ReadingRows {
                 json.writeStringField("kafkatopic", r.source().topic());
                 json.writeNumberField("kafkapartition", r.source().partition());
                 json.writeNumberField("kafkaoffset", r.source().offset());
+                if (r.source().timestamp() >= 0) {
+                    json.writeStringField("kafkatimestamp", java.time.Instant.ofEpochMilli(r.source().timestamp()).toString());
+                }
                 json.writeEndObject();
             }
             json.writeEndArray();

@@ -104,7 +104,8 @@ public class IngestRoute extends RouteBuilder {
                 message.getHeader(KafkaConstants.PARTITION, Integer.class),
                 message.getHeader(KafkaConstants.OFFSET, Long.class),
                 message.getHeader(KafkaConstants.KEY, String.class),
-                message.getBody(String.class));
+                message.getBody(String.class),
+                message.getHeader(KafkaConstants.TIMESTAMP, -1L, Long.class));
     }
 
     static DeadLetter unreadableEvent(Exchange exchange) {

@@ -25,9 +25,9 @@ public class StoreRoute extends RouteBuilder {
     // runs once per batch. "#" is camel-sql's positional parameter in an endpoint URI.
     static final String INSERT_READINGS = "INSERT INTO iot_device_events (eventId, customerId, eventOffset,"
             + " eventPublisher, eventTime, deviceId, measure, status, temperature, temperatureCelsius, late, extraFields,"
-            + " kafkaTopic, kafkaPartition, kafkaOffset)"
+            + " kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp)"
             + " SELECT eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status,"
-            + " temperature, temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset"
+            + " temperature, temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp"
             + " FROM json_populate_recordset(NULL::iot_device_events, CAST(# AS json))"
             + " ON CONFLICT (eventId, deviceId) DO NOTHING";
 

@@ -82,6 +82,8 @@ class PipelineIT {
         topic.send("CI00103", SEED_EVENT);
         String where = " from iot_device_events where eventId = 'e3cb26d3-41b2-49a2-84f3-0156ed8d7502'";
         Eventually.await(Duration.ofSeconds(60), "the seed event's rows", () -> rows.count("select count(*)" + where) == 2);
+        assertEquals(2, rows.count("select count(*)" + where + " and kafkaTimestamp between now() - interval '2 minutes'"
+                + " and ingestedAt"), "the Kafka record's timestamp is kept, before the row was stored");
 
         List<Map<String, Object>> stored = rows.query("select eventId::text, customerId, eventOffset, eventPublisher,"
                 + " to_char(eventTime, 'YYYY-MM-DD HH24:MI:SS.US') as eventTime, deviceId, measure, status, temperature,"

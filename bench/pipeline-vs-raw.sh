@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the pipeline against the raw limit, on one machine: a Kafka broker (the jar's `broker`
+# command, its own process) and the machine's PostgreSQL. See bench/README.md. Prints one table and writes
+# target/bench/results.json.
+#   EVENTS=300000        events preloaded for the drain runs (3 devices each)
+#   LATENCY_SECONDS=30   length of each steady-rate latency run
+#   RATES="5000 20000"   readings/s of the latency runs
+#   PSQL="psql ..."      admin session (default: the local cluster as the postgres OS user)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+EVENTS=${EVENTS:-300000}
+READINGS=$((EVENTS * 3))
+LATENCY_SECONDS=${LATENCY_SECONDS:-30}
+RATES=${RATES:-5000 20000}
+JAR=$ROOT/target/iot-pipeline.jar
+[ -f "$JAR" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
+if [ -z "${PSQL:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then PSQL="runuser -u postgres -- psql"; else PSQL="sudo -u postgres psql"; fi
+fi
+psql_admin() { $PSQL -v ON_ERROR_STOP=1 -qtA "$@"; }
+PG_PORT=$(pg_lsclusters -h | awk '$4 == "online" {print $3; exit}')
+DB=iot_bench
+if [ "$(psql_admin -c "select count(*) from pg_roles where rolname = 'iot'")" = 0 ]; then
+  psql_admin -c "CREATE ROLE iot LOGIN PASSWORD 'iot'"
+fi
+DB_URL="jdbc:postgresql://localhost:$PG_PORT/$DB"
+psql_db() { PGPASSWORD=iot psql -h localhost -p "$PG_PORT" -U iot -d "$DB" -v ON_ERROR_STOP=1 -qtA "$@"; }
+reset_db() { psql_admin -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB OWNER iot" > /dev/null; }
+
+WORK=$ROOT/target/bench
+rm -rf "$WORK" && mkdir -p "$WORK"
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
+await_line() { until grep -q "$2" "$1"; do sleep 0.2; done; }
+now() { date +%s.%N; }
+readings() { psql_db -c "select coalesce(sum(readings), 0) from device_health" 2>/dev/null || echo 0; }
+cpu_seconds() { awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$1/stat"; }
+peak_rss_mb() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$1/status"; }
+
+KPORT=$(free_port)
+BROKERS=localhost:$KPORT
+java -jar "$JAR" broker "$WORK/kafka" "$KPORT" "$(free_port)" > "$WORK/broker.log" 2>&1 &
+PIDS+=($!)
+await_line "$WORK/broker.log" "BROKER READY"
+COMMON=(-Dkafka.brokers=$BROKERS -Ddb.url=$DB_URL -Ddb.user=iot -Ddb.password=iot -Dcamel.server.port=0
+        -Dprogress.intervalMs=1000 -Dsimulator.devicesPerEvent.min=3 -Dsimulator.devicesPerEvent.max=3
+        -Dsimulator.duplicate.share=0 -Dalerts.enabled=false)
+
+publish() { # topic events rate log: the jar as a producer only
+  java "${COMMON[@]}" -Dkafka.topic="$1" -Dstore.enabled=false -Dhealth.enabled=false \
+    -Dsimulator.eventsPerSecond="$3" -Dsimulator.maxEvents="$2" -jar "$JAR" > "$4" 2>&1 &
+  PIDS+=($!)
+  PRODUCER=$!
+}
+
+# drain: start a consumer (command in "$@") on the preloaded topic and time it until all readings are stored
+drain() { # name log command...
+  local name=$1 log=$2; shift 2
+  reset_db
+  local start; start=$(now)
+  "$@" > "$log" 2>&1 &
+  local pid=$!; PIDS+=($pid)
+  local first="" count=0
+  while [ "$count" -lt "$READINGS" ]; do
+    kill -0 "$pid" || { tail -20 "$log"; exit 1; }
+    count=$(readings)
+    if [ -z "$first" ] && [ "$count" -gt 0 ]; then first=$(now); fi
+    sleep 0.25
+  done
+  local end; end=$(now)
+  local cpu rss; cpu=$(cpu_seconds "$pid"); rss=$(peak_rss_mb "$pid")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  python3 - "$name" "$start" "$first" "$end" "$READINGS" "$cpu" "$rss" >> "$WORK/drain.jsonl" <<'PY'
+import json, sys
+name, start, first, end, readings, cpu, rss = sys.argv[1:]
+start, first, end = float(start), float(first), float(end)
+print(json.dumps({"run": name, "readings": int(readings), "firstRowSeconds": round(first - start, 2),
+                  "drainSeconds": round(end - first, 2), "readingsPerSecond": round(int(readings) / (end - first)),
+                  "cpuSeconds": float(cpu), "peakRssMb": int(rss)}))
+PY
+}
+
+echo "preloading $EVENTS events ($READINGS readings) into topic bench_stream..."
+reset_db
+publish bench_stream "$EVENTS" 200000 "$WORK/preload.log"
+await_line "$WORK/preload.log" "totals: $EVENTS published"
+kill "$PRODUCER"; wait "$PRODUCER" 2>/dev/null || true
+
+echo "draining with the pipeline..."
+drain pipeline "$WORK/pipeline.log" java ${PIPELINE_JAVA_OPTS:-} "${COMMON[@]}" -Dkafka.topic=bench_stream \
+  -Dkafka.consumer.groupId=bench-pipeline -Dsimulator.enabled=false -jar "$JAR"
+echo "draining with the raw loop..."
+drain raw "$WORK/raw.log" java -cp "$JAR" "$ROOT/bench/RawIngestLoop.java" "$BROKERS" bench_stream "$DB_URL" iot iot
+
+for rate in $RATES; do
+  echo "latency at $rate readings/s for ${LATENCY_SECONDS}s..."
+  reset_db
+  topic=latency_$rate
+  java "${COMMON[@]}" -Dkafka.topic=$topic -Dkafka.consumer.groupId=bench-latency -Dsimulator.enabled=false \
+    -jar "$JAR" > "$WORK/latency-$rate.log" 2>&1 &
+  pid=$!; PIDS+=($pid)
+  await_line "$WORK/latency-$rate.log" "Started ingest"
+  events=$((rate / 3 * LATENCY_SECONDS))
+  publish "$topic" "$events" $((rate / 3)) "$WORK/latency-producer-$rate.log"
+  deadline=$(( $(date +%s) + LATENCY_SECONDS * 4 + 60 ))
+  until [ "$(readings)" -ge $((events * 3)) ] || [ "$(date +%s)" -gt "$deadline" ]; do sleep 1; done
+  kill "$PRODUCER" "$pid"; wait "$PRODUCER" "$pid" 2>/dev/null || true
+  # rows after the first 5 s (warm-up); ingestedAt is the inserting transaction's start, kafkaTimestamp the send time
+  psql_db -c "select json_build_object('run', 'latency', 'readingsPerSecondTarget', $rate,
+      'readings', (select count(*) from iot_device_events), 'expected', $((events * 3)), 'measured', count(*),
+      'p50Ms', round((percentile_cont(0.50) within group (order by ms))::numeric),
+      'p95Ms', round((percentile_cont(0.95) within group (order by ms))::numeric),
+      'p99Ms', round((percentile_cont(0.99) within group (order by ms))::numeric),
+      'maxMs', round(max(ms)::numeric))
+    from (select extract(epoch from ingestedAt - kafkaTimestamp) * 1000 as ms from iot_device_events
+          where kafkaTimestamp > (select min(kafkaTimestamp) + interval '5 seconds' from iot_device_events)) t" \
+    >> "$WORK/latency.jsonl"
+done
+
+python3 - "$WORK" <<'PY'
+import json, sys, os
+work = sys.argv[1]
+drain = {r["run"]: r for r in map(json.loads, open(os.path.join(work, "drain.jsonl")))}
+latency = [json.loads(line) for line in open(os.path.join(work, "latency.jsonl"))]
+p, r = drain["pipeline"], drain["raw"]
+ratio = p["readingsPerSecond"] / r["readingsPerSecond"]
+print()
+print("%-34s %12s %12s" % ("", "pipeline", "raw loop"))
+print("%-34s %12d %12d" % ("drain, readings/s", p["readingsPerSecond"], r["readingsPerSecond"]))
+print("%-34s %12.1f %12.1f" % ("drain time, s", p["drainSeconds"], r["drainSeconds"]))
+print("%-34s %12.1f %12.1f" % ("first row stored after start, s", p["firstRowSeconds"], r["firstRowSeconds"]))
+print("%-34s %12d %12d" % ("peak RSS, MB", p["peakRssMb"], r["peakRssMb"]))
+print("%-34s %12.1f %12.1f" % ("CPU, s", p["cpuSeconds"], r["cpuSeconds"]))
+print("%-34s %12.2f" % ("pipeline / raw", ratio))
+for l in latency:
+    print("latency at %6d readings/s: p50 %s ms, p95 %s ms, p99 %s ms, max %s ms (%s of %s readings stored)" % (
+        l["readingsPerSecondTarget"], l["p50Ms"], l["p95Ms"], l["p99Ms"], l["maxMs"], l["readings"], l["expected"]))
+json.dump({"drain": drain, "ratio": round(ratio, 3), "latency": latency}, open(os.path.join(work, "results.json"), "w"),
+          indent=2)
+print("\nwritten: " + os.path.join(work, "results.json"))
+PY
