@@ -6,7 +6,9 @@
 #   LATENCY_SECONDS=30   length of each steady-rate latency run
 #   RATES="5000 20000"   readings/s of the latency runs
 #   PSQL="psql ..."      admin session (default: the local cluster as the postgres OS user)
+#   PIPELINE_JAVA_OPTS   JVM options of the pipeline (default: the Dockerfile's, -Xmx256m -XX:+UseSerialGC)
 set -euo pipefail
+PIPELINE_JAVA_OPTS=${PIPELINE_JAVA_OPTS--Xmx256m -XX:+UseSerialGC}
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 EVENTS=${EVENTS:-300000}
@@ -89,7 +91,7 @@ await_line "$WORK/preload.log" "totals: $EVENTS published"
 kill "$PRODUCER"; wait "$PRODUCER" 2>/dev/null || true
 
 echo "draining with the pipeline..."
-drain pipeline "$WORK/pipeline.log" java ${PIPELINE_JAVA_OPTS:-} "${COMMON[@]}" -Dkafka.topic=bench_stream \
+drain pipeline "$WORK/pipeline.log" java $PIPELINE_JAVA_OPTS "${COMMON[@]}" -Dkafka.topic=bench_stream \
   -Dkafka.consumer.groupId=bench-pipeline -Dsimulator.enabled=false -jar "$JAR"
 echo "draining with the raw loop..."
 drain raw "$WORK/raw.log" java -cp "$JAR" "$ROOT/bench/RawIngestLoop.java" "$BROKERS" bench_stream "$DB_URL" iot iot
@@ -98,7 +100,7 @@ for rate in $RATES; do
   echo "latency at $rate readings/s for ${LATENCY_SECONDS}s..."
   reset_db
   topic=latency_$rate
-  java "${COMMON[@]}" -Dkafka.topic=$topic -Dkafka.consumer.groupId=bench-latency -Dsimulator.enabled=false \
+  java $PIPELINE_JAVA_OPTS "${COMMON[@]}" -Dkafka.topic=$topic -Dkafka.consumer.groupId=bench-latency -Dsimulator.enabled=false \
     -jar "$JAR" > "$WORK/latency-$rate.log" 2>&1 &
   pid=$!; PIDS+=($pid)
   await_line "$WORK/latency-$rate.log" "Started ingest"

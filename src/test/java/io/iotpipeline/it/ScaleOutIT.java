@@ -45,7 +45,9 @@ class ScaleOutIT {
     void threeInstancesShareSixPartitionsAndAKilledInstancesPartitionsMoveOnWithoutLossOrDuplicates() throws Exception {
         Rows rows = path.rows();
         TopicContents topic = path.topic("device_stream");
-        List<String> consumer = List.of("-Dsimulator.enabled=false", "-Dprogress.intervalMs=2000");
+        // one consumer thread per instance, so each group member is one instance
+        List<String> consumer = List.of("-Dsimulator.enabled=false", "-Dprogress.intervalMs=2000",
+                "-Dkafka.consumer.threads=1");
         // the first instance creates the schema and the 6-partition topic; the others join it
         Process first = path.startPipeline("instance-1", consumer);
         path.awaitLine(first, "Started ingest", Duration.ofSeconds(120));
