@@ -11,11 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PostedEventsTest {
 
-    static final String SEED = """
-            {"eventId":"e3cb26d3-41b2-49a2-84f3-0156ed8d7502","eventOffset":10001,"eventPublisher":"device",
-             "customerId":"CI00103","data":{"devices":[{"deviceId":"D001","temperature":15,"measure":"C","status":"ERROR"},
-             {"deviceId":"D002","temperature":16,"measure":"C","status":"SUCCESS"}]},
-             "eventTime":"2023-01-05 11:13:53.643364"}""";
+    static final String SEED = ReadingRulesTest.SEED;
 
     static PostedEvents judge(String body, int maxEvents) throws Exception {
         return PostedEvents.judge(body.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, maxEvents);

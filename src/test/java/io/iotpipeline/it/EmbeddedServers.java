@@ -26,6 +26,14 @@ record EmbeddedServers(int kafkaPort, int dbPort, int httpPort, Properties prope
         return new EmbeddedServers(kafkaPort, dbPort, httpPort, props);
     }
 
+    /** The pipeline in this JVM on these servers, with the given settings on top of the defaults. */
+    org.apache.camel.main.Main startPipeline() throws Exception {
+        org.apache.camel.main.Main main = new org.apache.camel.main.Main(io.iotpipeline.Application.class);
+        main.setOverrideProperties(properties);
+        main.start();
+        return main;
+    }
+
     TopicContents topic() {
         return new TopicContents("localhost:" + kafkaPort, "device_stream");
     }

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.iotpipeline.Application;
 import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.replay.SampleReplay;
 import org.apache.camel.main.Main;
@@ -53,9 +52,7 @@ class HttpIngestIT {
         props.put("ingest.http.apiKey", API_KEY);
         props.put("ingest.http.maxBodyBytes", "200000");
         props.put("ingest.http.maxEventsPerRequest", "100");
-        main = new Main(Application.class);
-        main.setOverrideProperties(props);
-        main.start();
+        main = servers.startPipeline();
         topic = servers.topic();
         rows = servers.rows();
         events = URI.create("http://localhost:" + servers.httpPort() + "/api/events");

@@ -14,7 +14,6 @@ import java.util.Properties;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.iotpipeline.Application;
 import io.iotpipeline.domain.EventJson;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
@@ -54,9 +53,7 @@ class ServeIT {
         Properties props = servers.properties();
         props.put("simulator.enabled", "false");
         props.put("api.maxRows", "5");
-        main = new Main(Application.class);
-        main.setOverrideProperties(props);
-        main.start();
+        main = servers.startPipeline();
         rows = servers.rows();
         base = "http://localhost:" + servers.httpPort() + "/";
         // 8 devices of 2 customers, 3 readings each, now: every device and status in the API and the dashboard
