@@ -1,0 +1,170 @@
+package io.iotpipeline.anomaly;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The online detectors over each device's readings, fed in the order they are stored. State is per device
+ * (customer/device), a few numbers each, and bounded: at most {@code maxDevices} devices, the least recently seen is
+ * forgotten first. Not thread-safe: one instance per consumer thread (a customer's readings stay in one partition).
+ */
+public final class AnomalyDetectors {
+
+    private final DetectorSettings settings;
+    private final Map<String, DeviceState> devices;
+
+    public AnomalyDetectors(DetectorSettings settings) {
+        this.settings = settings;
+        this.devices = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, DeviceState> eldest) {
+                return size() > settings.maxDevices();
+            }
+        };
+    }
+
+    /** Devices with state, at most {@code maxDevices}. */
+    public int trackedDevices() {
+        return devices.size();
+    }
+
+    /** Feeds one reading; returns what it reveals, usually nothing. */
+    public List<Anomaly> observe(Observation reading) {
+        DeviceState state = devices.computeIfAbsent(reading.customerId() + "/" + reading.deviceId(),
+                key -> new DeviceState());
+        List<Anomaly> found = new ArrayList<>(1);
+        if (settings.spikeEnabled()) {
+            spike(state, reading, found);
+        }
+        if (settings.stuckEnabled()) {
+            stuck(state, reading, found);
+        }
+        if (settings.driftEnabled()) {
+            drift(state, reading, found);
+        }
+        if (settings.burstEnabled()) {
+            errorBurst(state, reading, found);
+        }
+        return found;
+    }
+
+    /** Exponentially weighted mean and variance; a reading is judged before it is learned, a spike learned clipped. */
+    private void spike(DeviceState s, Observation reading, List<Anomaly> found) {
+        double x = reading.celsius();
+        if (s.spikeReadings == 0) {
+            s.spikeMean = x;
+            s.spikeReadings = 1;
+            return;
+        }
+        double std = Math.max(settings.spikeMinStd(), Math.sqrt(s.spikeVariance));
+        double deviation = Math.abs(x - s.spikeMean) / std;
+        if (s.spikeReadings >= settings.spikeWarmup() && deviation > settings.spikeSigmas()) {
+            double margin = settings.spikeSigmas() * std;
+            found.add(anomaly(reading, Detector.SPIKE, deviation, s.spikeMean - margin, s.spikeMean + margin));
+            // learned only up to the edge of the normal range: one spike barely moves the mean, a lasting level
+            // shift is followed within a few readings instead of firing forever
+            x = s.spikeMean + Math.signum(x - s.spikeMean) * margin;
+        }
+        if (x == s.spikeLast) {
+            return; // a repeated value says nothing about the device's variability (a stuck sensor would shrink it)
+        }
+        s.spikeLast = x;
+        double alpha = settings.spikeAlpha();
+        double difference = x - s.spikeMean;
+        s.spikeMean += alpha * difference;
+        s.spikeVariance = (1 - alpha) * (s.spikeVariance + alpha * difference * difference);
+        s.spikeReadings++;
+    }
+
+    /** Fires once when the same value has come {@code stuckRepeats} times in a row, again only after it changes. */
+    private void stuck(DeviceState s, Observation reading, List<Anomaly> found) {
+        if (s.stuckRun > 0 && reading.celsius() == s.stuckValue) {
+            s.stuckRun++;
+        } else {
+            s.stuckValue = reading.celsius();
+            s.stuckRun = 1;
+        }
+        if (s.stuckRun == settings.stuckRepeats()) {
+            found.add(anomaly(reading, Detector.STUCK, s.stuckRun, Double.NaN, Double.NaN));
+        }
+    }
+
+    /**
+     * The baseline is the mean of the device's first readings, then follows it very slowly while it stays in band;
+     * the running mean is an exponentially weighted mean. Fires once per excursion that lasts {@code driftFor}.
+     */
+    private void drift(DeviceState s, Observation reading, List<Anomaly> found) {
+        double x = reading.celsius();
+        if (s.driftReadings < settings.driftWarmup()) {
+            s.driftReadings++;
+            s.baseline += (x - s.baseline) / s.driftReadings;
+            s.running = s.baseline;
+            return;
+        }
+        s.running += settings.driftAlpha() * (x - s.running);
+        double band = settings.driftBand();
+        boolean outside = Math.abs(s.running - s.baseline) > band;
+        if (!outside) {
+            s.outsideSince = null;
+            s.driftReported = false;
+            s.baseline += 0.001 * (x - s.baseline);
+            return;
+        }
+        if (s.outsideSince == null) {
+            s.outsideSince = reading.eventTime();
+        }
+        if (!s.driftReported && !Duration.between(s.outsideSince, reading.eventTime()).minus(settings.driftFor()).isNegative()) {
+            s.driftReported = true;
+            found.add(anomaly(reading, Detector.DRIFT, Math.abs(s.running - s.baseline) / band, s.baseline - band,
+                    s.baseline + band));
+        }
+    }
+
+    /**
+     * More than {@code burstErrors} ERROR statuses within {@code burstWindow} (event time). One finding per burst: the
+     * errors of the next window belong to the same burst and count afresh only after it.
+     */
+    private void errorBurst(DeviceState s, Observation reading, List<Anomaly> found) {
+        if (!"ERROR".equals(reading.status())
+                || (s.burstQuietUntil != null && reading.eventTime().isBefore(s.burstQuietUntil))) {
+            return;
+        }
+        LocalDateTime since = reading.eventTime().minus(settings.burstWindow());
+        while (!s.errors.isEmpty() && s.errors.peekFirst().isBefore(since)) {
+            s.errors.pollFirst();
+        }
+        s.errors.addLast(reading.eventTime());
+        if (s.errors.size() > settings.burstErrors()) {
+            found.add(anomaly(reading, Detector.ERROR_BURST, s.errors.size(), 0, settings.burstErrors()));
+            s.errors.clear();
+            s.burstQuietUntil = reading.eventTime().plus(settings.burstWindow());
+        }
+    }
+
+    private static Anomaly anomaly(Observation reading, Detector detector, double score, double low, double high) {
+        return new Anomaly(reading.customerId(), reading.deviceId(), reading.eventId(), detector, score, low, high,
+                reading.celsius(), reading.eventTime());
+    }
+
+    /** A few numbers per device. */
+    private static final class DeviceState {
+        long spikeReadings;
+        double spikeLast = Double.NaN;
+        double spikeMean;
+        double spikeVariance;
+        double stuckValue;
+        int stuckRun;
+        int driftReadings;
+        double baseline;
+        double running;
+        LocalDateTime outsideSince;
+        boolean driftReported;
+        final ArrayDeque<LocalDateTime> errors = new ArrayDeque<>();
+        LocalDateTime burstQuietUntil;
+    }
+}

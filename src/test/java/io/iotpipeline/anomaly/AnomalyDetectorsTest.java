@@ -1,0 +1,133 @@
+package io.iotpipeline.anomaly;
+
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AnomalyDetectorsTest {
+
+    static final LocalDateTime T0 = LocalDateTime.of(2026, 1, 1, 0, 0);
+
+    static Observation reading(int second, double celsius, String status) {
+        return new Observation("CI00100", "D001", "e" + second, T0.plusSeconds(second), celsius, status);
+    }
+
+    static List<Anomaly> feed(AnomalyDetectors detectors, List<Observation> readings) {
+        List<Anomaly> found = new ArrayList<>();
+        readings.forEach(reading -> found.addAll(detectors.observe(reading)));
+        return found;
+    }
+
+    /** A steady device: 20 °C with ±0.3 °C of wobble, one reading per second. */
+    static List<Observation> steady(int from, int count) {
+        List<Observation> readings = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            readings.add(reading(i, 20 + 0.3 * Math.sin(i * 1.7), "SUCCESS"));
+        }
+        return readings;
+    }
+
+    @Test
+    void aSpikeFiresOnceAfterTheWarmUpAndIsNotLearned() {
+        AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
+        assertEquals(List.of(), feed(detectors, steady(0, 100)));
+        List<Anomaly> found = detectors.observe(reading(100, 35, "SUCCESS"));
+        assertEquals(1, found.size());
+        Anomaly spike = found.get(0);
+        assertEquals(Detector.SPIKE, spike.detector());
+        assertEquals("e100", spike.eventId());
+        assertTrue(spike.score() > 5 && spike.expectedHigh() < 35 && spike.expectedLow() < 20, spike.toString());
+        assertEquals(List.of(), feed(detectors, steady(101, 20)), "the spike barely moved the mean");
+    }
+
+    @Test
+    void noSpikeDuringTheWarmUp() {
+        AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
+        feed(detectors, steady(0, 10));
+        assertEquals(List.of(), detectors.observe(reading(10, 35, "SUCCESS")));
+    }
+
+    @Test
+    void aStuckSensorFiresOnceWhenTheRunReachesItsLength() {
+        AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
+        feed(detectors, steady(0, 60));
+        List<Anomaly> found = new ArrayList<>();
+        for (int i = 60; i < 80; i++) {
+            found.addAll(detectors.observe(reading(i, 21.4, "SUCCESS")));
+        }
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(Detector.STUCK, found.get(0).detector());
+        assertEquals("e69", found.get(0).eventId(), "the 10th identical reading");
+    }
+
+    @Test
+    void aDriftFiresOnceWhenTheMeanStaysOutsideTheBandLongEnough() {
+        AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
+        feed(detectors, steady(0, 100));
+        List<Anomaly> found = new ArrayList<>();
+        for (int i = 100; i < 300; i++) { // +8 °C from second 100 on: out of the ±5 band within ~10 s
+            found.addAll(detectors.observe(reading(i, 28 + 0.3 * Math.sin(i * 1.7), "SUCCESS")));
+        }
+        List<Anomaly> drifts = found.stream().filter(a -> a.detector() == Detector.DRIFT).toList();
+        assertEquals(1, drifts.size(), found.toString());
+        int second = Integer.parseInt(drifts.get(0).eventId().substring(1));
+        assertTrue(second >= 160 && second < 180, "60 s after leaving the band: " + second);
+        assertEquals(List.of(), feed(detectors, steady(300, 100)).stream()
+                .filter(a -> a.detector() == Detector.DRIFT).toList(), "back in band: no new drift");
+    }
+
+    @Test
+    void anErrorBurstFiresWhenMoreThanTheLimitFallInTheWindow() {
+        AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
+        List<Observation> readings = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            readings.add(reading(i * 10, 20, "ERROR")); // 10 errors in 100 s: never more than 6 within 60 s
+        }
+        assertEquals(List.of(), bursts(feed(detectors, readings)));
+        List<Anomaly> found = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            found.addAll(bursts(detectors.observe(reading(200 + i, 20, "ERROR"))));
+        }
+        assertEquals(1, found.size());
+        assertEquals(Detector.ERROR_BURST, found.get(0).detector());
+        assertEquals("e210", found.get(0).eventId(), "the 11th error within 60 s");
+    }
+
+    static List<Anomaly> bursts(List<Anomaly> found) {
+        return found.stream().filter(anomaly -> anomaly.detector() == Detector.ERROR_BURST).toList();
+    }
+
+    @Test
+    void stateIsBoundedToTheConfiguredNumberOfDevices() {
+        DetectorSettings defaults = DetectorSettings.defaults();
+        AnomalyDetectors detectors = new AnomalyDetectors(new DetectorSettings(true, 0.1, 5, 30, 0.5, true, 10, true, 50,
+                0.1, 5, java.time.Duration.ofSeconds(60), true, 10, defaults.burstWindow(), 100));
+        for (int d = 0; d < 1000; d++) {
+            detectors.observe(new Observation("CI00100", "D" + d, "e", T0, 20, "SUCCESS"));
+        }
+        assertEquals(100, detectors.trackedDevices());
+    }
+
+    @Test
+    void theShippedPropertiesAreTheDefaults() throws Exception {
+        java.util.Properties shipped = new java.util.Properties();
+        try (var in = getClass().getResourceAsStream("/application.properties")) {
+            shipped.load(in);
+        }
+        assertEquals(DetectorSettings.defaults(), DetectorSettings.fromProperties(key -> shipped.getProperty(key).trim()));
+    }
+
+    @Test
+    void switchedOffDetectorsStaySilent() {
+        DetectorSettings defaults = DetectorSettings.defaults();
+        AnomalyDetectors detectors = new AnomalyDetectors(new DetectorSettings(false, 0.1, 5, 30, 0.5, false, 10, false,
+                50, 0.1, 5, defaults.driftFor(), false, 10, defaults.burstWindow(), 100));
+        feed(detectors, steady(0, 100));
+        assertEquals(List.of(), detectors.observe(reading(100, 90, "ERROR")));
+    }
+}
