@@ -33,10 +33,18 @@ public final class AnomalyDetectors {
         return devices.size();
     }
 
-    /** Feeds one reading; returns what it reveals, usually nothing. */
+    /**
+     * Feeds one reading; returns what it reveals, usually nothing. Readings are judged in event-time order per device:
+     * one not newer than the device's newest seen (a redelivery, a replay, or a late reading) is skipped, so feeding
+     * the same readings twice finds nothing twice.
+     */
     public List<Anomaly> observe(Observation reading) {
         DeviceState state = devices.computeIfAbsent(reading.customerId() + "/" + reading.deviceId(),
                 key -> new DeviceState());
+        if (state.newest != null && !reading.eventTime().isAfter(state.newest)) {
+            return List.of();
+        }
+        state.newest = reading.eventTime();
         List<Anomaly> found = new ArrayList<>(1);
         if (settings.spikeEnabled()) {
             spike(state, reading, found);
@@ -153,6 +161,7 @@ public final class AnomalyDetectors {
 
     /** A few numbers per device. */
     private static final class DeviceState {
+        LocalDateTime newest;
         long spikeReadings;
         double spikeLast = Double.NaN;
         double spikeMean;

@@ -52,6 +52,19 @@ public class PipelineCounters {
         lastDeadLetterReason.set(reason);
     }
 
+    private final java.util.Map<io.iotpipeline.anomaly.Detector, AtomicLong> anomalies = new java.util.EnumMap<>(
+            io.iotpipeline.anomaly.Detector.class);
+
+    {
+        for (io.iotpipeline.anomaly.Detector detector : io.iotpipeline.anomaly.Detector.values()) {
+            anomalies.put(detector, new AtomicLong());
+        }
+    }
+
+    public void anomalies(java.util.List<io.iotpipeline.anomaly.Anomaly> found) {
+        found.forEach(anomaly -> anomalies.get(anomaly.detector()).incrementAndGet());
+    }
+
     public void lateReadings(int count) {
         lateReadings.addAndGet(count);
     }
@@ -105,6 +118,9 @@ public class PipelineCounters {
                 .description("readings stored as late").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("iot_events_consumed", recordsCommitted, AtomicLong::get)
                 .description("Kafka records committed by the ingest route").register(registry);
+        anomalies.forEach((detector, count) -> io.micrometer.core.instrument.FunctionCounter
+                .builder("iot_anomalies", count, AtomicLong::get).tag("detector", detector.id())
+                .description("anomalies found, per detector").register(registry));
         metersBound = true;
     }
 

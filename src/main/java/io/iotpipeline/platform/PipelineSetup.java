@@ -95,6 +95,10 @@ public class PipelineSetup implements CamelConfiguration {
         }
         context.getRegistry().bind("readingRules", ReadingRules.fromProperties(prop));
         context.getRegistry().bind("ingestApiKey", new ApiKey(prop.apply("ingest.http.apiKey")));
+        context.getRegistry().bind("anomalyDetectors", AnomalyState.rebuilt(
+                new io.iotpipeline.anomaly.AnomalyDetectors(io.iotpipeline.anomaly.DetectorSettings.fromProperties(prop)),
+                dataSource, Integer.parseInt(prop.apply("anomaly.rebuild.readingsPerDevice")),
+                Integer.parseInt(prop.apply("anomaly.rebuild.hours"))));
         ConsumerLag lag = new ConsumerLag(brokers, prop.apply("kafka.topic"), prop.apply("kafka.consumer.groupId"));
         own(context, started, lag);
         context.getRegistry().bind("pipelineCounters", new PipelineCounters(lag));

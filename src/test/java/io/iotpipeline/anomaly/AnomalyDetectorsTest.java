@@ -46,6 +46,16 @@ class AnomalyDetectorsTest {
     }
 
     @Test
+    void readingsSeenBeforeOrLateAreSkipped() {
+        AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
+        List<Observation> readings = steady(0, 100);
+        feed(detectors, readings);
+        assertEquals(1, detectors.observe(reading(100, 35, "SUCCESS")).size());
+        assertEquals(List.of(), detectors.observe(reading(100, 35, "SUCCESS")), "the same reading again");
+        assertEquals(List.of(), detectors.observe(reading(50, 35, "SUCCESS")), "a late reading");
+    }
+
+    @Test
     void noSpikeDuringTheWarmUp() {
         AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
         feed(detectors, steady(0, 10));

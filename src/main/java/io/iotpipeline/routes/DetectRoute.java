@@ -1,0 +1,105 @@
+package io.iotpipeline.routes;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.iotpipeline.anomaly.Anomaly;
+import io.iotpipeline.anomaly.AnomalyDetectors;
+import io.iotpipeline.anomaly.Observation;
+import io.iotpipeline.domain.DeviceEvent;
+import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.EventJson;
+import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.domain.SourceRecord;
+import io.iotpipeline.platform.PipelineCounters;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+
+/**
+ * Detect stage: the anomaly detectors read the device stream with their own consumer group, beside the store path,
+ * so a slow detector never holds back row inserts. Each finding becomes a row in {@code device_anomalies} (keyed by
+ * reading and detector: replays add nothing) and a JSON alert on {@code alerts.topic}; the batch's offsets are
+ * committed after both. Malformed input is the ingest stage's business (dead letters); here it is skipped.
+ */
+public class DetectRoute extends RouteBuilder {
+
+    static final String INSERT_ANOMALY = "INSERT INTO device_anomalies (eventId, deviceId, detector, customerId, score,"
+            + " expectedLow, expectedHigh, observed, eventTime) VALUES (CAST(:#eventId AS uuid), :#deviceId, :#detector,"
+            + " :#customerId, :#score, :#expectedLow, :#expectedHigh, :#observed, CAST(:#eventTime AS timestamp))"
+            + " ON CONFLICT (eventId, deviceId, detector) DO NOTHING";
+
+    @Override
+    public void configure() {
+        from("kafka:{{kafka.topic}}?groupId={{anomaly.consumer.groupId}}&autoOffsetReset=earliest&consumersCount=1"
+                + "&batching=true&maxPollRecords={{store.batch.maxEvents}}&batchingIntervalMs={{store.batch.maxWaitMs}}"
+                + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true")
+                .routeId("detect-anomalies").autoStartup("{{anomaly.enabled}}")
+                .process(KafkaBatchCommit::remember)
+                .process(DetectRoute::detect).id("run-detectors")
+                .split(body()).stopOnException().id("each-anomaly")
+                    .setVariable("anomaly", body())
+                    .setBody(exchange -> row(exchange.getVariable("anomaly", Anomaly.class)))
+                    .to("sql:" + INSERT_ANOMALY + "?dataSource=#dataSource").id("insert-anomaly")
+                    .setHeader(KafkaConstants.KEY, simple("${variable.anomaly.customerId}"))
+                    .process(exchange -> exchange.getMessage().setBody(
+                            EventJson.MAPPER.writeValueAsString(alert(exchange.getVariable("anomaly", Anomaly.class)))))
+                    .to("kafka:{{alerts.topic}}?requestRequiredAcks=all&enableIdempotence=true").id("publish-anomaly-alert")
+                .end()
+                .process(KafkaBatchCommit::commit).id("commit-detector-offsets");
+    }
+
+    /** The batch's readings through the detectors; the body becomes the findings. */
+    static void detect(Exchange batch) {
+        var registry = batch.getContext().getRegistry();
+        AnomalyDetectors detectors = registry.lookupByNameAndType("anomalyDetectors", AnomalyDetectors.class);
+        ReadingRules rules = registry.lookupByNameAndType("readingRules", ReadingRules.class);
+        List<Anomaly> found = new ArrayList<>();
+        for (Object item : batch.getMessage().getBody(List.class)) {
+            var record = ((Exchange) item).getMessage();
+            String payload = record.getBody(String.class);
+            if (payload == null) {
+                continue;
+            }
+            try {
+                DeviceEvent event = EventJson.MAPPER.readValue(payload, DeviceEvent.class);
+                SourceRecord source = new SourceRecord(record.getHeader(KafkaConstants.TOPIC, String.class),
+                        record.getHeader(KafkaConstants.PARTITION, 0, Integer.class),
+                        record.getHeader(KafkaConstants.OFFSET, 0L, Long.class), null, null);
+                for (Object reading : rules.readings(event, source)) {
+                    if (reading instanceof DeviceReading r) {
+                        found.addAll(detectors.observe(new Observation(r.customerId(), r.deviceId(),
+                                r.eventId().toString(), r.eventTime(), r.temperatureCelsius(), r.status())));
+                    }
+                }
+            } catch (Exception e) {
+                // not a readable event: the ingest stage stores it as a dead letter with the reason
+            }
+        }
+        PipelineCounters.of(batch).anomalies(found);
+        batch.getMessage().setBody(found);
+    }
+
+    static Map<String, Object> row(Anomaly anomaly) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("eventId", anomaly.eventId());
+        row.put("deviceId", anomaly.deviceId());
+        row.put("detector", anomaly.detector().id());
+        row.put("customerId", anomaly.customerId());
+        row.put("score", anomaly.score());
+        row.put("expectedLow", Double.isNaN(anomaly.expectedLow()) ? null : anomaly.expectedLow());
+        row.put("expectedHigh", Double.isNaN(anomaly.expectedHigh()) ? null : anomaly.expectedHigh());
+        row.put("observed", anomaly.observed());
+        row.put("eventTime", anomaly.eventTime().format(ReadingRules.EVENT_TIME_WRITTEN));
+        return row;
+    }
+
+    static Map<String, Object> alert(Anomaly anomaly) {
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("alert", "anomaly");
+        alert.putAll(row(anomaly));
+        return alert;
+    }
+}
