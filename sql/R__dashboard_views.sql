@@ -65,3 +65,8 @@ FROM event_streams;
 CREATE OR REPLACE VIEW v_ingest_rate_per_minute AS
 SELECT minute, readings, lateReadings, round(readings / 60.0, 1) AS readingsPerSecond
 FROM ingest_minutes;
+
+-- Findings of the anomaly detectors (route detect-anomalies): one row per reading and detector.
+CREATE OR REPLACE VIEW v_anomalies AS
+SELECT customerId, deviceId, detector, eventId, eventTime, score, expectedLow, expectedHigh, observed, detectedAt
+FROM device_anomalies;

@@ -83,10 +83,14 @@ async function drawTemperatures() {
   const series = [];
   for (const name of selectedDevices) {
     const [customerId, deviceId] = name.split('/');
-    const metrics = await api('metrics?customerId=' + encodeURIComponent(customerId) + '&deviceId='
-      + encodeURIComponent(deviceId) + '&from=' + isoMinutesAgo(30));
+    const device = 'customerId=' + encodeURIComponent(customerId) + '&deviceId=' + encodeURIComponent(deviceId)
+      + '&from=' + isoMinutesAgo(30);
+    const [metrics, anomalies] = await Promise.all([api('metrics?' + device), api('anomalies?' + device)]);
     series.push({ type: 'line', name, showSymbol: false,
-      data: metrics.windows.map(w => [w.windowStart + 'Z', Number(w.avgTemperatureC)]) });
+      data: metrics.windows.map(w => [w.windowStart + 'Z', Number(w.avgTemperatureC)]),
+      // each anomaly of the device as a marker at its reading
+      markPoint: { symbol: 'diamond', symbolSize: 12, label: { show: false },
+        data: anomalies.anomalies.map(a => ({ name: a.detector, coord: [a.eventTime + 'Z', Number(a.observed)] })) } });
   }
   chart('chart-temperature').setOption({
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 20, top: 30, bottom: 30 },
@@ -126,11 +130,20 @@ function drawMissing(silent, gaps) {
     gaps.streams.map(s => [s.customerId, s.eventPublisher, s.firstOffset + '–' + s.lastOffset, s.missingEvents]));
 }
 
+function drawAnomalies(anomalies) {
+  text('kpi-anomalies', anomalies.count);
+  table('anomaly-table', ['detector', 'customer', 'device', 'event time', 'observed °C', 'normal range', 'score'],
+    anomalies.anomalies.slice(0, 10).map(a => [a.detector, a.customerId, a.deviceId, time(a.eventTime),
+      a.observed, a.expectedLow === null ? '' : Number(a.expectedLow).toFixed(1) + ' – ' + Number(a.expectedHigh).toFixed(1),
+      Number(a.score).toFixed(1)]));
+}
+
 async function refresh() {
   try {
-    const [status, devices, late, ingest, silent, gaps] = await Promise.all([
+    const [status, devices, late, ingest, silent, gaps, anomalies] = await Promise.all([
       api('status'), api('devices'), api('late?from=' + isoMinutesAgo(60)), api('ingest'), api('silent'),
-      api('gaps')]);
+      api('gaps'), api('anomalies?from=' + isoMinutesAgo(60))]);
+    drawAnomalies(anomalies);
     drawStatus(status);
     drawDevices(devices);
     drawLate(late);

@@ -89,6 +89,19 @@ public class ServeRoute extends RouteBuilder {
             + " FROM (SELECT minute, readings, lateReadings AS \"lateReadings\", readingsPerSecond AS \"readingsPerSecond\""
             + " FROM v_ingest_rate_per_minute ORDER BY minute DESC LIMIT :#limit) m";
 
+    static final String ANOMALIES = "SELECT json_build_object('count', count(*), 'limit', CAST(:#limit AS integer),"
+            + " 'anomalies', coalesce(json_agg(a), '[]'))::text FROM ("
+            + "SELECT eventId AS \"eventId\", customerId AS \"customerId\", deviceId AS \"deviceId\", detector, score,"
+            + " expectedLow AS \"expectedLow\", expectedHigh AS \"expectedHigh\", observed, eventTime AS \"eventTime\","
+            + " detectedAt AS \"detectedAt\" FROM v_anomalies WHERE eventTime >= :#from AND eventTime < :#to"
+            + " AND (CAST(:#deviceId AS text) IS NULL OR deviceId = :#deviceId)"
+            + " AND (CAST(:#customerId AS text) IS NULL OR customerId = :#customerId)"
+            + " AND (CAST(:#detector AS text) IS NULL OR detector = :#detector)"
+            + " ORDER BY eventTime DESC LIMIT :#limit) a";
+
+    static final java.util.List<String> DETECTORS = java.util.Arrays.stream(io.iotpipeline.anomaly.Detector.values())
+            .map(io.iotpipeline.anomaly.Detector::id).toList();
+
     @Override
     public void configure() {
         restConfiguration().component("platform-http").contextPath("/api").bindingMode(RestBindingMode.off)
@@ -136,6 +149,15 @@ public class ServeRoute extends RouteBuilder {
                 .get().id("api-gaps").description("Event streams with missing eventOffsets (v_event_stream_gaps)")
                     .param().name("limit").type(RestParamType.query).dataType("integer").endParam()
                     .to("direct:api-gaps");
+        rest("/anomalies").produces("application/json")
+                .get().id("api-anomalies").description("Anomalies found by the detectors, newest first (v_anomalies)")
+                    .param().name("deviceId").type(RestParamType.query).endParam()
+                    .param().name("customerId").type(RestParamType.query).endParam()
+                    .param().name("detector").type(RestParamType.query).description("spike, stuck, drift or error-burst").endParam()
+                    .param().name("from").type(RestParamType.query).description("event time from, default 1 hour ago").endParam()
+                    .param().name("to").type(RestParamType.query).description("event time before, default now").endParam()
+                    .param().name("limit").type(RestParamType.query).dataType("integer").endParam()
+                    .to("direct:api-anomalies");
         rest("/ingest").produces("application/json")
                 .get().id("api-ingest").description("Readings stored per minute, newest 60 (v_ingest_rate_per_minute)")
                     .to("direct:api-ingest");
@@ -152,6 +174,9 @@ public class ServeRoute extends RouteBuilder {
         answer("api-silent", SILENT, query -> query.limit(maxRows, maxRows));
         answer("api-gaps", GAPS, query -> query.limit(maxRows, maxRows));
         answer("api-ingest", INGEST, query -> query.limit(60, 60));
+        answer("api-anomalies", ANOMALIES, query -> query.id("deviceId", false).id("customerId", false)
+                .oneOf("detector", DETECTORS).time("from", nowUtc().minusHours(1)).time("to", nowUtc().plusMinutes(1))
+                .ordered("from", "to").limit(100, maxRows));
     }
 
     interface Parameters {

@@ -53,6 +53,16 @@ public final class ApiQuery {
         return this;
     }
 
+    /** One of the allowed words, or absent. */
+    public ApiQuery oneOf(String name, java.util.List<String> allowed) throws BadRequestException {
+        String value = text(name);
+        if (value != null && !allowed.contains(value)) {
+            throw new BadRequestException(name + " '" + shorten(value) + "' is not one of " + String.join(", ", allowed));
+        }
+        values.put(name, value);
+        return this;
+    }
+
     /** An ISO date-time ({@code 2023-01-05T11:13:53}, seconds and fraction optional; a space works as the T) or date. */
     public ApiQuery time(String name, LocalDateTime fallback) throws BadRequestException {
         String value = text(name);

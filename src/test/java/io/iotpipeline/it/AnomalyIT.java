@@ -97,6 +97,27 @@ class AnomalyIT {
                 .contains("iot_anomalies_total{detector=\"spike\"} 1.0"));
     }
 
+    @Test
+    @Order(3)
+    void theApiListsAnomaliesByDeviceAndDetector() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://localhost:" + servers.httpPort() + "/api/" + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        var all = io.iotpipeline.domain.EventJson.MAPPER.readTree(get.apply("anomalies?deviceId=D001").body());
+        assertEquals(2, all.get("count").asInt(), all.toString());
+        assertEquals("spike", all.get("anomalies").get(0).get("detector").asText());
+        assertEquals(0, io.iotpipeline.domain.EventJson.MAPPER.readTree(get.apply("anomalies?detector=stuck").body())
+                .get("count").asInt());
+        assertEquals(400, get.apply("anomalies?detector=bogus").statusCode());
+    }
+
     static String reading(int i, double celsius) {
         return "{\"eventId\":\"" + UUID.randomUUID() + "\",\"eventOffset\":" + (10001 + i) + ",\"eventPublisher\":\"device\","
                 + "\"customerId\":\"CI00700\",\"data\":{\"devices\":[{\"deviceId\":\"D001\",\"temperature\":"
