@@ -26,7 +26,7 @@ public record DetectorSettings(
         int maxDevices) {
 
     public static DetectorSettings defaults() {
-        return new DetectorSettings(true, 0.1, 5, 30, 0.5, true, 10, true, 50, 0.1, 5, Duration.ofSeconds(60),
+        return new DetectorSettings(true, 0.1, 5, 20, 0.5, true, 10, true, 50, 0.1, 5, Duration.ofSeconds(60),
                 true, 10, Duration.ofSeconds(60), 100_000);
     }
 

@@ -102,7 +102,9 @@ public class PipelineSetup implements CamelConfiguration {
         ConsumerLag lag = new ConsumerLag(brokers, prop.apply("kafka.topic"), prop.apply("kafka.consumer.groupId"));
         own(context, started, lag);
         context.getRegistry().bind("pipelineCounters", new PipelineCounters(lag));
-        context.getRegistry().bind("deviceSimulator", new DeviceSimulator(simulatorSettings(prop), clock));
+        SimulatorSettings simulator = simulatorSettings(prop);
+        context.getRegistry().bind("deviceSimulator", new DeviceSimulator(simulator, clock,
+                io.iotpipeline.simulator.AnomalyInjector.fromProperties(prop, simulator.seed())));
 
         LOG.info("Pipeline connected: Kafka {} topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
                 + " psql '{}' -c 'select count(*) from iot_device_events'",

@@ -70,8 +70,7 @@ public class DetectRoute extends RouteBuilder {
                         record.getHeader(KafkaConstants.OFFSET, 0L, Long.class), null, null);
                 for (Object reading : rules.readings(event, source)) {
                     if (reading instanceof DeviceReading r) {
-                        found.addAll(detectors.observe(new Observation(r.customerId(), r.deviceId(),
-                                r.eventId().toString(), r.eventTime(), r.temperatureCelsius(), r.status())));
+                        found.addAll(detectors.observe(Observation.of(r)));
                     }
                 }
             } catch (Exception e) {

@@ -35,6 +35,7 @@ public class DeviceSimulator {
     private final Random random;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Double> temperatures = new HashMap<>();
+    private final Map<String, Double> levels = new HashMap<>();
     private final Map<String, String> measures = new HashMap<>();
     /** Devices ("customer/device") that send nothing until the given time. */
     private final Map<String, Instant> silentUntil = new HashMap<>();
@@ -46,10 +47,23 @@ public class DeviceSimulator {
     private long produced;
     private long emitted;
 
+    private final AnomalyInjector anomalies;
+
     public DeviceSimulator(SimulatorSettings settings, Clock clock) {
+        this(settings, clock, AnomalyInjector.NONE);
+    }
+
+    /** A fleet in which some devices misbehave on purpose, as the injector decides and records. */
+    public DeviceSimulator(SimulatorSettings settings, Clock clock, AnomalyInjector anomalies) {
         this.settings = settings;
         this.clock = clock;
         this.random = settings.seed() == 0 ? new Random() : new Random(settings.seed());
+        this.anomalies = anomalies;
+    }
+
+    /** Where anomalies were injected: the ground truth for the detectors. */
+    public AnomalyInjector anomalies() {
+        return anomalies;
     }
 
     /** The events due in one tick of {@code tickMs}, including re-sent duplicates. */
@@ -108,12 +122,13 @@ public class DeviceSimulator {
             String key = customerId + "/" + deviceId;
             String measure = measures.computeIfAbsent(key,
                     k -> random.nextDouble() < settings.fahrenheitShare() ? "F" : "C");
-            double celsius = nextTemperature(key);
+            AnomalyInjector.Reading reading = anomalies.apply(key, eventId, nextTemperature(key), pickStatus());
+            double celsius = reading.celsius();
             ObjectNode device = devices.addObject();
             device.put("deviceId", deviceId);
             device.put("temperature", measure.equals("F") ? Math.round((celsius * 9 / 5 + 32) * 10) / 10.0 : celsius);
             device.put("measure", measure);
-            device.put("status", pickStatus());
+            device.put("status", reading.status());
         }
         event.put("eventTime", eventTime().format(ReadingRules.EVENT_TIME_WRITTEN));
         return new SimulatedEvent(customerId, eventId, event.toString(), false);
@@ -159,13 +174,17 @@ public class DeviceSimulator {
         return java.util.Set.copyOf(silentUntil.keySet());
     }
 
-    /** A bounded random walk pulled gently towards the middle of the range: drift, not white noise. */
+    /**
+     * A bounded random walk pulled gently towards the device's own normal level (somewhere in the middle half of the
+     * range): drift, not white noise, and no device wanders off its level by itself (the anomaly detectors' ground
+     * truth counts on that).
+     */
     double nextTemperature(String device) {
         double min = settings.minTemperature();
         double max = settings.maxTemperature();
-        double middle = (min + max) / 2;
-        double current = temperatures.computeIfAbsent(device, d -> middle + (random.nextDouble() - 0.5) * (max - min) / 2);
-        double step = (random.nextDouble() * 2 - 1) * settings.maxStepPerReading() + (middle - current) * 0.02;
+        double level = levels.computeIfAbsent(device, d -> (min + max) / 2 + (random.nextDouble() - 0.5) * (max - min) / 2);
+        double current = temperatures.computeIfAbsent(device, d -> level);
+        double step = (random.nextDouble() * 2 - 1) * settings.maxStepPerReading() + (level - current) * 0.02;
         double next = Math.max(min, Math.min(max, current + step));
         temperatures.put(device, next);
         return Math.round(next * 10) / 10.0;
