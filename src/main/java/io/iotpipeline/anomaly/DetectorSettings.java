@@ -27,7 +27,7 @@ public record DetectorSettings(
 
     public static DetectorSettings defaults() {
         return new DetectorSettings(true, 0.1, 5, 20, 0.5, true, 10, true, 50, 0.1, 5, Duration.ofSeconds(60),
-                true, 10, Duration.ofSeconds(60), 100_000);
+                true, 12, Duration.ofSeconds(60), 100_000);
     }
 
     public static DetectorSettings fromProperties(Function<String, String> property) {
