@@ -106,6 +106,24 @@ public class PipelineSetup implements CamelConfiguration {
         context.getRegistry().bind("deviceSimulator", new DeviceSimulator(simulator, clock,
                 io.iotpipeline.simulator.AnomalyInjector.fromProperties(prop, simulator.seed())));
 
+        if (Boolean.parseBoolean(prop.apply("mqtt.enabled"))) {
+            MqttSubscription mqtt = new MqttSubscription(context, prop.apply("mqtt.brokerUrl"), prop.apply("mqtt.topic"),
+                    prop.apply("mqtt.clientId"), prop.apply("mqtt.username"), prop.apply("mqtt.password"),
+                    Long.parseLong(prop.apply("mqtt.sessionExpirySeconds")));
+            own(context, started, mqtt::stop);
+            // subscribe once the routes run, so no message arrives before direct:mqtt-event can take it
+            context.addStartupListener(new org.apache.camel.StartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext camelContext, boolean alreadyStarted) {
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext camelContext, boolean alreadyStarted) {
+                    mqtt.start();
+                }
+            });
+        }
+
         LOG.info("Pipeline connected: Kafka {} topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
                 + " psql '{}' -c 'select count(*) from iot_device_events'",
                 brokers, prop.apply("kafka.topic"), dbUrl, dbUser, psqlUrl(dbUrl, dbUser));

@@ -43,7 +43,7 @@ public class HttpIngestRoute extends RouteBuilder {
                 .filter(exchangeProperty(ACCEPTED).isNotNull()).id("publish-when-all-accepted")
                     // request headers (the API key among them) must not travel on as Kafka record headers
                     .removeHeaders("*")
-                    .setBody(HttpIngestRoute::keyedByCustomer)
+                    .setBody(exchange -> keyedByCustomer(exchange.getContext(), exchange.getProperty(ACCEPTED, List.class)))
                     .to("kafka:{{kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true"
                             + "&lingerMs={{kafka.producer.lingerMs}}&maxBlockMs={{ingest.http.publishTimeoutMs}}"
                             + "&requestTimeoutMs={{ingest.http.requestTimeoutMs}}"
@@ -109,12 +109,11 @@ public class HttpIngestRoute extends RouteBuilder {
     }
 
     /** One Kafka record per event: the event JSON as value, its customerId as key, as the simulator publishes. */
-    static List<Message> keyedByCustomer(Exchange exchange) {
-        List<?> accepted = exchange.getProperty(ACCEPTED, List.class);
+    static List<Message> keyedByCustomer(org.apache.camel.CamelContext context, List<?> accepted) {
         List<Message> records = new java.util.ArrayList<>(accepted.size());
         for (Object item : accepted) {
             PostedEvents.Accepted event = (PostedEvents.Accepted) item;
-            Message record = new DefaultMessage(exchange.getContext());
+            Message record = new DefaultMessage(context);
             record.setHeader(KafkaConstants.KEY, event.customerId());
             record.setBody(event.json());
             records.add(record);
