@@ -17,6 +17,8 @@ public final class AnomalyDetectors {
 
     private final DetectorSettings settings;
     private final Map<String, DeviceState> devices;
+    /** Each touched device's state as it was when the current batch began; null outside a batch. */
+    private Map<String, DeviceState> undo;
 
     public AnomalyDetectors(DetectorSettings settings) {
         this.settings = settings;
@@ -26,6 +28,33 @@ public final class AnomalyDetectors {
                 return size() > settings.maxDevices();
             }
         };
+    }
+
+    /**
+     * Starts a batch: until {@link #commit()} the detectors remember how each device was before it, so a batch that
+     * could not be stored can be {@link #rollback() rolled back} and judged again when it is read again.
+     */
+    public void begin() {
+        undo = new java.util.HashMap<>();
+    }
+
+    /** The batch's findings are stored: forget how the devices were. */
+    public void commit() {
+        undo = null;
+    }
+
+    /** The batch's findings could not be stored: the devices are as before the batch. */
+    public void rollback() {
+        if (undo != null) {
+            undo.forEach((key, before) -> {
+                if (before == null) {
+                    devices.remove(key);
+                } else {
+                    devices.put(key, before);
+                }
+            });
+            undo = null;
+        }
     }
 
     /** Devices with state, at most {@code maxDevices}. */
@@ -39,8 +68,12 @@ public final class AnomalyDetectors {
      * the same readings twice finds nothing twice.
      */
     public List<Anomaly> observe(Observation reading) {
-        DeviceState state = devices.computeIfAbsent(reading.customerId() + "/" + reading.deviceId(),
-                key -> new DeviceState());
+        String key = reading.customerId() + "/" + reading.deviceId();
+        if (undo != null && !undo.containsKey(key)) {
+            DeviceState before = devices.get(key);
+            undo.put(key, before == null ? null : before.copy());
+        }
+        DeviceState state = devices.computeIfAbsent(key, k -> new DeviceState());
         if (state.newest != null && !reading.eventTime().isAfter(state.newest)) {
             return List.of();
         }
@@ -175,5 +208,24 @@ public final class AnomalyDetectors {
         boolean driftReported;
         final ArrayDeque<LocalDateTime> errors = new ArrayDeque<>();
         LocalDateTime burstQuietUntil;
+
+        DeviceState copy() {
+            DeviceState copy = new DeviceState();
+            copy.newest = newest;
+            copy.spikeReadings = spikeReadings;
+            copy.spikeLast = spikeLast;
+            copy.spikeMean = spikeMean;
+            copy.spikeVariance = spikeVariance;
+            copy.stuckValue = stuckValue;
+            copy.stuckRun = stuckRun;
+            copy.driftReadings = driftReadings;
+            copy.baseline = baseline;
+            copy.running = running;
+            copy.outsideSince = outsideSince;
+            copy.driftReported = driftReported;
+            copy.errors.addAll(errors);
+            copy.burstQuietUntil = burstQuietUntil;
+            return copy;
+        }
     }
 }

@@ -20,11 +20,13 @@ public final class AnomalyState {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnomalyState.class);
 
-    static final String LATEST_READINGS = "SELECT customerId, deviceId, eventId::text, eventTime, temperatureCelsius,"
-            + " status FROM (SELECT customerId, deviceId, eventId, eventTime, temperatureCelsius, status,"
-            + " row_number() OVER (PARTITION BY customerId, deviceId ORDER BY eventTime DESC) AS newest"
-            + " FROM iot_device_events WHERE eventTime > (now() AT TIME ZONE 'UTC') - make_interval(hours => ?)) r"
-            + " WHERE newest <= ? ORDER BY eventTime";
+    // one short walk of the (deviceId, eventTime) index per known device, not a sort of the last hour's readings
+    static final String LATEST_READINGS = "SELECT r.customerId, r.deviceId, r.eventId::text, r.eventTime,"
+            + " r.temperatureCelsius, r.status FROM device_health h CROSS JOIN LATERAL ("
+            + "SELECT customerId, deviceId, eventId, eventTime, temperatureCelsius, status FROM iot_device_events e"
+            + " WHERE e.deviceId = h.deviceId AND e.customerId = h.customerId"
+            + " AND e.eventTime > (now() AT TIME ZONE 'UTC') - make_interval(hours => ?)"
+            + " ORDER BY e.eventTime DESC LIMIT ?) r ORDER BY r.eventTime";
 
     private AnomalyState() {
     }

@@ -38,24 +38,40 @@ public class DetectRoute extends RouteBuilder {
                 + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true")
                 .routeId("detect-anomalies").autoStartup("{{anomaly.enabled}}")
                 .process(KafkaBatchCommit::remember)
-                .process(DetectRoute::detect).id("run-detectors")
-                .split(body()).stopOnException().id("each-anomaly")
-                    .setVariable("anomaly", body())
-                    .setBody(exchange -> row(exchange.getVariable("anomaly", Anomaly.class)))
-                    .to("sql:" + INSERT_ANOMALY + "?dataSource=#dataSource").id("insert-anomaly")
-                    .setHeader(KafkaConstants.KEY, simple("${variable.anomaly.customerId}"))
-                    .process(exchange -> exchange.getMessage().setBody(
-                            EventJson.MAPPER.writeValueAsString(alert(exchange.getVariable("anomaly", Anomaly.class)))))
-                    .to("kafka:{{alerts.topic}}?requestRequiredAcks=all&enableIdempotence=true").id("publish-anomaly-alert")
-                .end()
-                .process(KafkaBatchCommit::commit).id("commit-detector-offsets");
+                .doTry()
+                    .process(DetectRoute::detect).id("run-detectors")
+                    .split(body()).stopOnException().id("each-anomaly")
+                        .setVariable("anomaly", body())
+                        .setBody(exchange -> row(exchange.getVariable("anomaly", Anomaly.class)))
+                        .to("sql:" + INSERT_ANOMALY + "?dataSource=#dataSource").id("insert-anomaly")
+                        .setHeader(KafkaConstants.KEY, simple("${variable.anomaly.customerId}"))
+                        .process(exchange -> exchange.getMessage().setBody(EventJson.MAPPER.writeValueAsString(
+                                alert(exchange.getVariable("anomaly", Anomaly.class)))))
+                        // synchronous: the batch goes on in the consumer thread, the only one that may commit
+                        .to("kafka:{{alerts.topic}}?requestRequiredAcks=all&enableIdempotence=true&synchronous=true")
+                                .id("publish-anomaly-alert")
+                    .end()
+                    .process(KafkaBatchCommit::commit).id("commit-detector-offsets")
+                    .process(exchange -> detectors(exchange).commit())
+                    .endDoTry()
+                .doCatch(Exception.class)
+                    // the batch is read again from the last commit: judge it again from the same device states
+                    .process(exchange -> {
+                        detectors(exchange).rollback();
+                        throw exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                    })
+                .end();
+    }
+
+    static AnomalyDetectors detectors(Exchange exchange) {
+        return exchange.getContext().getRegistry().lookupByNameAndType("anomalyDetectors", AnomalyDetectors.class);
     }
 
     /** The batch's readings through the detectors; the body becomes the findings. */
     static void detect(Exchange batch) {
-        var registry = batch.getContext().getRegistry();
-        AnomalyDetectors detectors = registry.lookupByNameAndType("anomalyDetectors", AnomalyDetectors.class);
-        ReadingRules rules = registry.lookupByNameAndType("readingRules", ReadingRules.class);
+        AnomalyDetectors detectors = detectors(batch);
+        detectors.begin();
+        ReadingRules rules = batch.getContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class);
         List<Anomaly> found = new ArrayList<>();
         for (Object item : batch.getMessage().getBody(List.class)) {
             var record = ((Exchange) item).getMessage();

@@ -56,6 +56,22 @@ class AnomalyDetectorsTest {
     }
 
     @Test
+    void aRolledBackBatchIsJudgedAgainFromTheSameStates() {
+        AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
+        feed(detectors, steady(0, 100));
+        List<Observation> batch = List.of(reading(100, 35, "SUCCESS"), reading(101, 20, "SUCCESS"),
+                new Observation("CI00100", "D002", "x", T0, 20, "SUCCESS"));
+        detectors.begin();
+        assertEquals(1, feed(detectors, batch).size());
+        detectors.rollback();
+        assertEquals(1, detectors.trackedDevices(), "a device first seen in the batch is forgotten");
+        detectors.begin();
+        assertEquals(1, feed(detectors, batch).size(), "the spike is found again");
+        detectors.commit();
+        assertEquals(List.of(), feed(detectors, batch), "once stored, a redelivery finds nothing");
+    }
+
+    @Test
     void noSpikeDuringTheWarmUp() {
         AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
         feed(detectors, steady(0, 10));
