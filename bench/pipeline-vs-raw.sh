@@ -7,8 +7,10 @@
 #   RATES="5000 20000"   readings/s of the latency runs
 #   PSQL="psql ..."      admin session (default: the local cluster as the postgres OS user)
 #   PIPELINE_JAVA_OPTS   JVM options of the pipeline (default: the Dockerfile's, -Xmx256m -XX:+UseSerialGC)
+#   CDS=1                start the pipeline from an AppCDS archive made by a training start (0: plain start)
 set -euo pipefail
 PIPELINE_JAVA_OPTS=${PIPELINE_JAVA_OPTS--Xmx256m -XX:+UseSerialGC}
+CDS=${CDS:-1}
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 EVENTS=${EVENTS:-300000}
@@ -85,6 +87,18 @@ print(json.dumps({"run": name, "readings": int(readings), "firstRowSeconds": rou
 PY
 }
 
+if [ "$CDS" = 1 ]; then
+  # a training start records the classes the pipeline loads; later starts map them instead of loading them again
+  echo "training start for the AppCDS archive..."
+  reset_db
+  java $PIPELINE_JAVA_OPTS -XX:ArchiveClassesAtExit="$WORK/pipeline.jsa" "${COMMON[@]}" -Dkafka.topic=cds_training \
+    -Dsimulator.enabled=false -jar "$JAR" > "$WORK/cds-training.log" 2>&1 &
+  pid=$!; PIDS+=($pid)
+  await_line "$WORK/cds-training.log" "Started ingest"
+  sleep 2; kill "$pid"; wait "$pid" 2>/dev/null || true
+  PIPELINE_JAVA_OPTS="$PIPELINE_JAVA_OPTS -XX:SharedArchiveFile=$WORK/pipeline.jsa"
+fi
+
 echo "preloading $EVENTS events ($READINGS readings) into topic bench_stream..."
 reset_db
 publish bench_stream "$EVENTS" 200000 "$WORK/preload.log"
@@ -124,7 +138,7 @@ for rate in $RATES; do
     >> "$WORK/latency.jsonl"
 done
 
-python3 - "$WORK" <<'PY'
+PIPELINE_JAVA_OPTS_SHOWN="${PIPELINE_JAVA_OPTS//$WORK\//}" python3 - "$WORK" <<'PY'
 import json, sys, os
 work = sys.argv[1]
 drain = {r["run"]: r for r in map(json.loads, open(os.path.join(work, "drain.jsonl")))}
@@ -136,6 +150,7 @@ print("%-34s %12s %12s" % ("", "pipeline", "raw loop"))
 print("%-34s %12d %12d" % ("drain, readings/s", p["readingsPerSecond"], r["readingsPerSecond"]))
 print("%-34s %12.1f %12.1f" % ("drain time, s", p["drainSeconds"], r["drainSeconds"]))
 print("%-34s %12.1f %12.1f" % ("first row stored after start, s", p["firstRowSeconds"], r["firstRowSeconds"]))
+print("%-34s %12s" % ("pipeline JVM options", os.environ.get("PIPELINE_JAVA_OPTS_SHOWN", "")))
 print("%-34s %12d %12d" % ("peak RSS, MB", p["peakRssMb"], r["peakRssMb"]))
 print("%-34s %12.1f %12.1f" % ("CPU, s", p["cpuSeconds"], r["cpuSeconds"]))
 print("%-34s %12.2f" % ("pipeline / raw", ratio))
