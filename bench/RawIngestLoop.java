@@ -79,7 +79,7 @@ public class RawIngestLoop {
                 copy.copyIn("COPY staging (" + COLUMNS + ") FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
                 try (Statement s = db.createStatement()) {
                     s.executeUpdate("INSERT INTO iot_device_events (" + COLUMNS + ") SELECT " + COLUMNS
-                            + " FROM staging ON CONFLICT (eventId, deviceId) DO NOTHING");
+                            + " FROM staging ON CONFLICT (eventId, deviceId, eventTime) DO NOTHING");
                 }
                 db.commit();
                 consumer.commitSync();

@@ -29,7 +29,7 @@ public class StoreRoute extends RouteBuilder {
             + " SELECT eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status,"
             + " temperature, temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp"
             + " FROM json_populate_recordset(NULL::iot_device_events, CAST(# AS json))"
-            + " ON CONFLICT (eventId, deviceId) DO NOTHING";
+            + " ON CONFLICT (eventId, deviceId, eventTime) DO NOTHING";
 
     static final String INSERT_DEAD_LETTER = "INSERT INTO iot_dead_letters (deadLetterKey, reason, payload,"
             + " payloadLength, eventId, deviceId, kafkaTopic, kafkaPartition, kafkaOffset)"
@@ -97,6 +97,18 @@ public class StoreRoute extends RouteBuilder {
                             "rejected by the database: " + firstLine(exchange.getProperty(
                                     Exchange.EXCEPTION_CAUGHT, Exception.class))))
                     .to("direct:store-dead-letter")
+                .end();
+
+        // daily partitions of iot_device_events ahead of time, and the retention (sql/V6__partition_readings_by_event_time.sql)
+        from("timer:maintain-partitions?period={{readings.partitions.checkIntervalMs}}&delay=1000")
+                .routeId("maintain-partitions")
+                .to("sql:SELECT create_reading_partitions(CAST(now() AT TIME ZONE 'UTC' AS date),"
+                        + " {{readings.partitions.daysAhead}}) AS created, CASE WHEN {{readings.retentionDays}} > 0"
+                        + " THEN drop_reading_partitions(CAST(now() AT TIME ZONE 'UTC' AS date) - {{readings.retentionDays}})"
+                        + " ELSE 0 END AS dropped?dataSource=#dataSource&outputType=SelectOne").id("create-and-drop-partitions")
+                .filter(simple("${body[created]} > 0 || ${body[dropped]} > 0"))
+                    .log("Partitions of iot_device_events: ${body[created]} created ahead,"
+                            + " ${body[dropped]} dropped (older than {{readings.retentionDays}} days)")
                 .end();
 
         from("direct:store-dead-letter").routeId("store-dead-letter").startupOrder(1)

@@ -1,0 +1,95 @@
+package io.iotpipeline.it;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+import io.iotpipeline.platform.Database;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.camel.main.Main;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * iot_device_events partitioned by event time (sql/V6): an existing database migrates without losing or recounting a
+ * reading, readings land in their day's partition (stragglers in the default one), replays stay idempotent, the
+ * pipeline creates partitions ahead, and the retention drops whole days.
+ */
+class PartitionIT {
+
+    static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+    static String insert(String eventId, String deviceId, String eventTime, String conflict) {
+        return "INSERT INTO iot_device_events (eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId,"
+                + " measure, status, temperature, temperatureCelsius, late) VALUES ('" + eventId + "', 'CI00900', 10001,"
+                + " 'device', TIMESTAMP '" + eventTime + "', '" + deviceId + "', 'C', 'SUCCESS', 20, 20, false)"
+                + " ON CONFLICT " + conflict + " DO NOTHING";
+    }
+
+    @Test
+    void anExistingDatabaseMigratesWithoutLosingOrRecountingAReading() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(EmbeddedServers.freePort()).start()) {
+            String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
+            var dataSource = Database.pool(url, "postgres", "", 2);
+            Flyway.configure().dataSource(dataSource).locations("classpath:sql").target("5").load().migrate();
+            Rows rows = new Rows(url, "postgres", "");
+            String today = LocalDate.now(ZoneOffset.UTC) + " 10:00:00";
+            String[] ids = {UUID.randomUUID().toString(), UUID.randomUUID().toString()};
+            rows.execute(insert(ids[0], "D001", "2023-01-05 11:13:53.643364", "(eventId, deviceId)"));
+            rows.execute(insert(ids[0], "D002", "2023-01-05 11:13:53.643364", "(eventId, deviceId)"));
+            rows.execute(insert(ids[1], "D001", today, "(eventId, deviceId)"));
+            long counted = rows.count("select sum(readings) from device_health");
+            assertEquals(3, counted);
+
+            Database.migrate(dataSource, url, "postgres");
+
+            assertEquals(3, rows.count("select count(*) from iot_device_events"));
+            assertEquals(counted, rows.count("select sum(readings) from device_health"), "the analytics count once");
+            assertEquals(2, rows.count("select count(*) from iot_device_events_20230105"));
+            assertEquals(1, rows.count("select count(*) from iot_device_events_"
+                    + LocalDate.now(ZoneOffset.UTC).format(DAY)));
+            assertEquals(0, rows.count("select count(*) from iot_device_events_default"));
+            // a replay conflicts on (eventId, deviceId, eventTime): the same reading carries the same eventTime
+            rows.execute(insert(ids[0], "D001", "2023-01-05 11:13:53.643364", "(eventId, deviceId, eventTime)"));
+            assertEquals(3, rows.count("select count(*) from iot_device_events"));
+            assertEquals(counted, rows.count("select sum(readings) from device_health"));
+            // new readings still feed the analytics trigger
+            rows.execute(insert(UUID.randomUUID().toString(), "D003", today, "(eventId, deviceId, eventTime)"));
+            assertEquals(counted + 1, rows.count("select sum(readings) from device_health"));
+            dataSource.close();
+        }
+    }
+
+    @Test
+    void thePipelineCreatesPartitionsAheadAndTheRetentionDropsWholeDays() throws Exception {
+        EmbeddedServers servers = EmbeddedServers.onFreePorts("iot-partition-it");
+        servers.properties().put("simulator.enabled", "false");
+        servers.properties().put("readings.partitions.daysAhead", "20");
+        Main main = servers.startPipeline();
+        try {
+            Rows rows = servers.rows();
+            String ahead = "iot_device_events_" + LocalDate.now(ZoneOffset.UTC).plusDays(19).format(DAY);
+            Eventually.await(java.time.Duration.ofSeconds(30), ahead + " created by the maintain-partitions route",
+                    () -> rows.count("select count(*) from pg_class where relname = '" + ahead + "'") == 1);
+
+            rows.execute(insert(UUID.randomUUID().toString(), "D001", "2019-03-01 00:00:00", "(eventId, deviceId, eventTime)"));
+            assertEquals(1, rows.count("select count(*) from iot_device_events_default"), "a straggler without a day");
+            assertEquals(0, rows.count("select create_reading_partitions(DATE '2019-03-01', 1)"),
+                    "a day with stragglers in the default partition keeps them there");
+            assertEquals(1, rows.count("select create_reading_partitions(DATE '2019-02-27', 1)"));
+            rows.execute(insert(UUID.randomUUID().toString(), "D001", "2019-02-27 12:00:00", "(eventId, deviceId, eventTime)"));
+            assertEquals(1, rows.count("select count(*) from iot_device_events_20190227"));
+
+            assertEquals(1, rows.count("select drop_reading_partitions(DATE '2019-03-02')"), "the 2019-02-27 partition");
+            assertEquals(0, rows.count("select count(*) from iot_device_events where eventTime < '2019-03-02'"));
+            assertTrue(rows.count("select count(*) from pg_class where relname = '" + ahead + "'") == 1,
+                    "newer days are kept");
+        } finally {
+            main.stop();
+        }
+    }
+}
