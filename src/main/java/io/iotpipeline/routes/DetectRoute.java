@@ -33,13 +33,8 @@ public class DetectRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        // the ingest route's consumer settings: a short poll lets a SIGTERM stop the consumer at once
-        from("kafka:{{kafka.topic}}?groupId={{anomaly.consumer.groupId}}&autoOffsetReset=earliest&consumersCount=1"
-                + "&batching=true&maxPollRecords={{store.batch.maxEvents}}&batchingIntervalMs={{store.batch.maxWaitMs}}"
-                + "&pollTimeoutMs={{kafka.consumer.pollTimeoutMs}}&maxPollIntervalMs={{kafka.consumer.maxPollIntervalMs}}"
-                + "&sessionTimeoutMs={{kafka.consumer.sessionTimeoutMs}}"
-                + "&heartbeatIntervalMs={{kafka.consumer.heartbeatIntervalMs}}"
-                + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true")
+        // one consumer thread: the detectors' state is not shared between threads
+        from(KafkaEndpoints.batchConsumer("{{anomaly.consumer.groupId}}", "1"))
                 .routeId("detect-anomalies").autoStartup("{{anomaly.enabled}}")
                 .process(KafkaBatchCommit::remember)
                 .doTry()

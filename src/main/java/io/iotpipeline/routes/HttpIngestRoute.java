@@ -44,8 +44,7 @@ public class HttpIngestRoute extends RouteBuilder {
                     // request headers (the API key among them) must not travel on as Kafka record headers
                     .removeHeaders("*")
                     .setBody(exchange -> keyedByCustomer(exchange.getContext(), exchange.getProperty(ACCEPTED, List.class)))
-                    .to("kafka:{{kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true"
-                            + "&lingerMs={{kafka.producer.lingerMs}}&maxBlockMs={{ingest.http.publishTimeoutMs}}"
+                    .to(KafkaEndpoints.PUBLISH_EVENTS + "&maxBlockMs={{ingest.http.publishTimeoutMs}}"
                             + "&requestTimeoutMs={{ingest.http.requestTimeoutMs}}"
                             + "&deliveryTimeoutMs={{ingest.http.publishTimeoutMs}}").id("publish-posted-events")
                     .process(HttpIngestRoute::accepted)

@@ -35,12 +35,7 @@ public class IngestRoute extends RouteBuilder {
     public void configure() {
         JacksonDataFormat eventJson = new JacksonDataFormat(EventJson.MAPPER, DeviceEvent.class);
 
-        from("kafka:{{kafka.topic}}?groupId={{kafka.consumer.groupId}}&autoOffsetReset=earliest"
-                + "&consumersCount={{kafka.consumer.threads}}"
-                + "&batching=true&maxPollRecords={{store.batch.maxEvents}}&batchingIntervalMs={{store.batch.maxWaitMs}}"
-                + "&pollTimeoutMs={{kafka.consumer.pollTimeoutMs}}&maxPollIntervalMs={{kafka.consumer.maxPollIntervalMs}}"
-                + "&sessionTimeoutMs={{kafka.consumer.sessionTimeoutMs}}&heartbeatIntervalMs={{kafka.consumer.heartbeatIntervalMs}}"
-                + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true")
+        from(KafkaEndpoints.batchConsumer("{{kafka.consumer.groupId}}", "{{kafka.consumer.threads}}"))
                 .routeId("ingest").autoStartup("{{store.enabled}}")
                 .process(KafkaBatchCommit::remember)
                 .split(body(), new ReadingCollector()).stopOnException().id("each-kafka-record")

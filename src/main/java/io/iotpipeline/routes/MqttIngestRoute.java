@@ -32,8 +32,7 @@ public class MqttIngestRoute extends RouteBuilder {
                     .to("direct:store-dead-letter")
                 .end()
                 .filter(simple("${body.size} > 0"))
-                    .to("kafka:{{kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true"
-                            + "&lingerMs={{kafka.producer.lingerMs}}").id("publish-mqtt-events")
+                    .to(KafkaEndpoints.PUBLISH_EVENTS).id("publish-mqtt-events")
                 .end();
     }
 

@@ -19,7 +19,7 @@ public class SimulateRoute extends RouteBuilder {
                 .setBody(method("deviceSimulator", "tick"))
                 .process(SimulateRoute::keyedByCustomer)
                 // a list body is sent as one record per element, all in flight together, acknowledged by all replicas
-                .to("kafka:{{kafka.topic}}?requestRequiredAcks=all&enableIdempotence=true&lingerMs={{kafka.producer.lingerMs}}")
+                .to(KafkaEndpoints.PUBLISH_EVENTS)
                         .id("publish-events")
                 .process(exchange -> PipelineCounters.of(exchange)
                         .eventsPublished(exchange.getMessage().getBody(List.class).size()));
