@@ -118,6 +118,8 @@ public final class ReadingRules {
     static final int MAX_PUBLISHER = 50;
     static final int MAX_DEVICE_ID = 20;
     static final int MAX_MEASURE = 10;
+    /** Sensor fields beyond the fixed ones, as JSON: room for a few dozen values, not for a document. */
+    static final int MAX_EXTRA_FIELDS = 4096;
     static final int MIN_YEAR = 1900;
     static final int MAX_YEAR = 9999;
 
@@ -196,12 +198,18 @@ public final class ReadingRules {
                         deviceId, String.valueOf(device)));
                 continue;
             }
+            String extra = extraFields(device);
+            problem = extraFieldsProblem(extra);
+            if (problem != null) {
+                items.add(DeadLetter.ofDevice(source, i, "data.devices[" + i + "]: " + problem, event.eventId(),
+                        deviceId, String.valueOf(device)));
+                continue;
+            }
             String measure = device.get("measure").asText();
             double temperature = temperature(device.get("temperature"));
             items.add(new DeviceReading(eventId, event.customerId(), event.eventOffset(), event.eventPublisher(),
                     eventTime, deviceId, measure, device.get("status").asText(), temperature,
-                    TemperatureUnit.of(measure).orElseThrow().toCelsius(temperature), extraFields(device), source,
-                    false));
+                    TemperatureUnit.of(measure).orElseThrow().toCelsius(temperature), extra, source, false));
         }
         return items;
     }
@@ -295,6 +303,22 @@ public final class ReadingRules {
         return extra == null ? null : extra.toString().replace("\\u0000", "\\uFFFD");
     }
 
+    /** Extra fields are stored as jsonb: bounded in size, and only Unicode text (jsonb refuses lone surrogates). */
+    static String extraFieldsProblem(String extra) {
+        if (extra == null) {
+            return null;
+        }
+        if (extra.length() > MAX_EXTRA_FIELDS) {
+            return "the fields beyond deviceId, temperature, measure and status are " + extra.length()
+                    + " characters of JSON, more than " + MAX_EXTRA_FIELDS;
+        }
+        if (unpairedSurrogate(extra) >= 0) {
+            return "the fields beyond deviceId, temperature, measure and status hold an unpaired UTF-16 surrogate,"
+                    + " which is not Unicode text";
+        }
+        return null;
+    }
+
     private static String textProblem(String name, JsonNode value, int maxLength) {
         if (value == null || value.isNull()) {
             return name + " is missing";
@@ -322,7 +346,27 @@ public final class ReadingRules {
         if (value.indexOf('\u0000') >= 0) {
             return name + " contains a NUL character";
         }
+        if (unpairedSurrogate(value) >= 0) {
+            return name + " holds an unpaired UTF-16 surrogate at index " + unpairedSurrogate(value)
+                    + ", which is not Unicode text";
+        }
         return null;
+    }
+
+    /**
+     * The index of the first UTF-16 surrogate without its partner, or -1. JSON may escape one ("\\ud800"), but it is
+     * not a character: PostgreSQL would store it as '?' (text) or refuse it (jsonb).
+     */
+    static int unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Quotes a value for a reason text, cut short so a 1 MB field does not make a 1 MB reason. */

@@ -65,7 +65,13 @@ public final class Database {
         }
     }
 
+    /** The URL without a password parameter (pgjdbc accepts ?password=…), for logs and messages. */
+    public static String redacted(String url) {
+        return url == null ? null : url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
+    }
+
     static String explain(SQLException e, String url, String user) {
+        url = redacted(url);
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof org.postgresql.util.PSQLException)) {
             cause = cause.getCause();

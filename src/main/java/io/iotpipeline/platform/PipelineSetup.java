@@ -58,7 +58,7 @@ public class PipelineSetup implements CamelConfiguration {
             dbUrl = database.jdbcUrl();
             dbUser = "postgres";
         }
-        BasicDataSource dataSource = Database.pool(dbUrl, dbUser, prop.apply("db.password"),
+        BasicDataSource dataSource = Database.pool(dbUrl, dbUser, SecretSetting.read(prop, "db.password"),
                 Integer.parseInt(prop.apply("db.pool.maxConnections")));
         own(context, started, dataSource);
         Database.migrate(dataSource, dbUrl, dbUser);
@@ -94,7 +94,7 @@ public class PipelineSetup implements CamelConfiguration {
             context.getRegistry().bind("clock", clock);
         }
         context.getRegistry().bind("readingRules", ReadingRules.fromProperties(prop));
-        context.getRegistry().bind("ingestApiKey", new ApiKey(prop.apply("ingest.http.apiKey")));
+        context.getRegistry().bind("ingestApiKey", new ApiKey(SecretSetting.read(prop, "ingest.http.apiKey")));
         context.getRegistry().bind("anomalyDetectors", AnomalyState.rebuilt(
                 new io.iotpipeline.anomaly.AnomalyDetectors(io.iotpipeline.anomaly.DetectorSettings.fromProperties(prop)),
                 dataSource, Integer.parseInt(prop.apply("anomaly.rebuild.readingsPerDevice")),
@@ -108,7 +108,7 @@ public class PipelineSetup implements CamelConfiguration {
 
         if (Boolean.parseBoolean(prop.apply("mqtt.enabled"))) {
             MqttSubscription mqtt = new MqttSubscription(context, prop.apply("mqtt.brokerUrl"), prop.apply("mqtt.topic"),
-                    prop.apply("mqtt.clientId"), prop.apply("mqtt.username"), prop.apply("mqtt.password"),
+                    prop.apply("mqtt.clientId"), prop.apply("mqtt.username"), SecretSetting.read(prop, "mqtt.password"),
                     Long.parseLong(prop.apply("mqtt.sessionExpirySeconds")));
             own(context, started, mqtt::stop);
             // subscribe once the routes run, so no message arrives before direct:mqtt-event can take it
@@ -126,7 +126,8 @@ public class PipelineSetup implements CamelConfiguration {
 
         LOG.info("Pipeline connected: Kafka {} topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
                 + " psql '{}' -c 'select count(*) from iot_device_events'",
-                brokers, prop.apply("kafka.topic"), dbUrl, dbUser, psqlUrl(dbUrl, dbUser));
+                brokers, prop.apply("kafka.topic"), Database.redacted(dbUrl), dbUser,
+                Database.redacted(psqlUrl(dbUrl, dbUser)));
     }
 
     static SimulatorSettings simulatorSettings(java.util.function.Function<String, String> prop) {

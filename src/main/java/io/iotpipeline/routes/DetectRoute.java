@@ -12,6 +12,7 @@ import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.domain.RecordValue;
 import io.iotpipeline.domain.SourceRecord;
 import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.Exchange;
@@ -72,13 +73,12 @@ public class DetectRoute extends RouteBuilder {
         detectors.begin();
         ReadingRules rules = batch.getContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class);
         List<Anomaly> found = new ArrayList<>();
+        int maxEventBytes = IngestRoute.maxEventBytes(batch.getContext());
         for (Object item : batch.getMessage().getBody(List.class)) {
             var record = ((Exchange) item).getMessage();
-            String payload = record.getBody(String.class);
-            if (payload == null) {
-                continue;
-            }
+            byte[] payload = record.getBody(byte[].class);
             try {
+                RecordValue.check(payload, maxEventBytes);
                 DeviceEvent event = EventJson.MAPPER.readValue(payload, DeviceEvent.class);
                 SourceRecord source = new SourceRecord(record.getHeader(KafkaConstants.TOPIC, String.class),
                         record.getHeader(KafkaConstants.PARTITION, 0, Integer.class),

@@ -6,8 +6,10 @@ import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.InvalidEventException;
 import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.domain.RecordValue;
 import io.iotpipeline.domain.SourceRecord;
 import io.iotpipeline.platform.PipelineCounters;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.support.ExpressionAdapter;
@@ -34,11 +36,15 @@ public class IngestRoute extends RouteBuilder {
     @Override
     public void configure() {
         JacksonDataFormat eventJson = new JacksonDataFormat(EventJson.MAPPER, DeviceEvent.class);
+        int maxEventBytes = maxEventBytes(getContext());
 
         from(KafkaEndpoints.batchConsumer("{{kafka.consumer.groupId}}", "{{kafka.consumer.threads}}"))
                 .routeId("ingest").autoStartup("{{store.enabled}}")
                 .process(KafkaBatchCommit::remember)
                 .split(body(), new ReadingCollector()).stopOnException().id("each-kafka-record")
+                    // the raw bytes are what Jackson reads; the SourceRecord keeps them as text for dead letters
+                    .process(exchange -> exchange.setVariable(RECORD_VALUE,
+                            exchange.getMessage().getBody(Exchange.class).getMessage().getBody(byte[].class)))
                     .setBody(IngestRoute::sourceRecord)
                     .to("direct:read-event")
                 .end()
@@ -52,9 +58,10 @@ public class IngestRoute extends RouteBuilder {
         // a split's sub-exchange would end the whole Kafka batch's route early, skipping the store and commit steps.
         from("direct:read-event").routeId("read-event").startupOrder(7)
                 .setProperty("source", body())
-                .setBody(exchange -> exchange.getMessage().getBody(SourceRecord.class).payload())
+                .setBody(variable(RECORD_VALUE))
                 .doTry()
-                    .process(IngestRoute::requireValue)
+                    .process(exchange -> RecordValue.check(exchange.getMessage().getBody(byte[].class), maxEventBytes))
+                            .id("check-record-size")
                     .unmarshal(eventJson).id("unmarshal-event")
                     .process(exchange -> exchange.getMessage().setBody(
                             ReadingRules.checkEvent(exchange.getMessage().getBody(DeviceEvent.class)))).id("check-event")
@@ -85,11 +92,10 @@ public class IngestRoute extends RouteBuilder {
         }
     };
 
-    /** A Kafka record without a value (a tombstone) is bad input like any other, not a failure to retry forever. */
-    static void requireValue(Exchange exchange) throws InvalidEventException {
-        if (exchange.getMessage().getBody() == null) {
-            throw new InvalidEventException("the Kafka record has no value");
-        }
+    static final String RECORD_VALUE = "recordValue";
+
+    static int maxEventBytes(CamelContext context) {
+        return Integer.parseInt(context.resolvePropertyPlaceholders("{{ingest.maxEventBytes}}").trim());
     }
 
     static SourceRecord sourceRecord(Exchange exchange) {
@@ -99,7 +105,7 @@ public class IngestRoute extends RouteBuilder {
                 message.getHeader(KafkaConstants.PARTITION, Integer.class),
                 message.getHeader(KafkaConstants.OFFSET, Long.class),
                 message.getHeader(KafkaConstants.KEY, String.class),
-                message.getBody(String.class),
+                RecordValue.text(message.getBody(byte[].class)),
                 message.getHeader(KafkaConstants.TIMESTAMP, -1L, Long.class));
     }
 

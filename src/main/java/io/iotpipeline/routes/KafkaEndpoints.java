@@ -20,6 +20,8 @@ final class KafkaEndpoints {
                 + "&pollTimeoutMs={{kafka.consumer.pollTimeoutMs}}&maxPollIntervalMs={{kafka.consumer.maxPollIntervalMs}}"
                 + "&sessionTimeoutMs={{kafka.consumer.sessionTimeoutMs}}"
                 + "&heartbeatIntervalMs={{kafka.consumer.heartbeatIntervalMs}}"
-                + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true";
+                + "&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true"
+                // bytes, not text: a lenient decoder would turn invalid UTF-8 into altered data (see RecordValue)
+                + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer";
     }
 }

@@ -43,6 +43,37 @@ class ReadingRulesTest {
         assertEquals("{\"humidity\":40,\"pressure\":{\"hPa\":1013}}", reading.extraFields());
     }
 
+    @Test
+    void extraFieldsBeyondTheirSizeLimitMakeADeadLetter() throws Exception {
+        String big = "x".repeat(ReadingRules.MAX_EXTRA_FIELDS);
+        String event = SEED.replace("\"status\":\"ERROR\"}", "\"status\":\"ERROR\",\"note\":\"" + big + "\"}");
+        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+        DeadLetter dead = assertInstanceOf(DeadLetter.class, items.get(0));
+        assertTrue(dead.reason().startsWith("data.devices[0]: the fields beyond deviceId, temperature, measure and status"
+                + " are 4107 characters of JSON, more than 4096"), dead.reason());
+        assertInstanceOf(DeviceReading.class, items.get(1));
+    }
+
+    @Test
+    void unpairedSurrogatesAreNotText() throws Exception {
+        // JSON may escape half a surrogate pair; PostgreSQL would store it as '?' in text and refuse it in jsonb
+        String lone = SEED.replace("\"deviceId\":\"D001\"", "\"deviceId\":\"D\\ud800\"")
+                .replace("\"status\":\"SUCCESS\"}", "\"status\":\"SUCCESS\",\"note\":\"\\udc00x\"}");
+        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(lone, DeviceEvent.class), SOURCE);
+        assertEquals("data.devices[0]: deviceId holds an unpaired UTF-16 surrogate at index 1, which is not Unicode text",
+                assertInstanceOf(DeadLetter.class, items.get(0)).reason());
+        assertTrue(assertInstanceOf(DeadLetter.class, items.get(1)).reason().endsWith("hold an unpaired UTF-16 surrogate,"
+                + " which is not Unicode text"));
+        // a real pair (an emoji) is fine
+        String pair = SEED.replace("\"eventPublisher\":\"device\"", "\"eventPublisher\":\"dev\\ud83d\\ude00\"");
+        assertEquals(2, ReadingRules.STANDARD.readings(json.readValue(pair, DeviceEvent.class), SOURCE).stream()
+                .filter(DeviceReading.class::isInstance).count());
+        String customer = SEED.replace("\"customerId\":\"CI00103\"", "\"customerId\":\"CI\\udbff\"");
+        assertEquals("customerId holds an unpaired UTF-16 surrogate at index 2, which is not Unicode text", assertThrows(
+                InvalidEventException.class, () -> ReadingRules.checkEvent(json.readValue(customer, DeviceEvent.class)))
+                .getMessage());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "\"eventId\":\"e3cb26d3-41b2-49a2-84f3-0156ed8d7502\"|\"eventId\":\"123\"|eventId '123' is not a UUID",

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docker-compose.yml cannot be started here (no Docker engine), so it is checked for what can be: that docker-compose
- * accepts it, and that the app service runs the profile and variables CrashRecoveryIT tests the jar with.
+ * accepts it, and that the app service runs the profile and variables the production-path tests (ProductionPath) run the jar with.
  */
 class ComposeFileTest {
 
@@ -70,7 +70,7 @@ class ComposeFileTest {
         assertEquals(List.of("--propertiesLocation=file:/app/config/pipeline.properties"), app.get("command"));
         assertTrue(((List<?>) app.get("volumes")).contains(
                 "./" + Path.of("").toAbsolutePath().relativize(ProductionPath.DEPLOYED_PROFILE) + ":/app/config/pipeline.properties:ro"),
-                "the profile CrashRecoveryIT runs is the one mounted: " + app.get("volumes"));
+                "the profile the production-path tests run is the one mounted: " + app.get("volumes"));
         assertEquals(ProductionPath.COMPOSE_APP_ENVIRONMENT, new TreeSet<>(((Map<?, ?>) app.get("environment")).keySet()
                 .stream().map(String::valueOf).toList()));
     }

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.iotpipeline.platform.EmbeddedDatabase;
 
 /**
  * The pipeline as users deploy it: the packaged jar as its own process, with the docker compose profile
@@ -36,30 +36,69 @@ final class ProductionPath implements AutoCloseable {
     final String dbPassword;
     private final List<Process> processes = new ArrayList<>();
     private final Map<Process, Path> logs = new java.util.concurrent.ConcurrentHashMap<>();
-    private EmbeddedPostgres ownPostgres;
+    private final Map<Process, Integer> httpPorts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final int brokerPort = EmbeddedServers.freePort();
+    private final int controllerPort = EmbeddedServers.freePort();
+    private final int databasePort = EmbeddedServers.freePort();
+    private Process broker;
+    private int brokerStarts;
+    private EmbeddedDatabase ownDatabase;
+    /** The ingest API key the pipelines get (INGEST_HTTP_APIKEY): no log may ever show it. */
+    final String apiKey = "key-" + java.util.UUID.randomUUID();
 
     ProductionPath(String name) throws Exception {
+        this(name, false);
+    }
+
+    /**
+     * @param ownDatabase start a PostgreSQL server of this test's own, even when the machine's is configured, so the
+     *                    test may stop and start it ({@link #stopDatabase()})
+     */
+    ProductionPath(String name, boolean ownDatabase) throws Exception {
         workDir = Path.of("target", name).toAbsolutePath();
         deleteRecursively(workDir);
         Files.createDirectories(workDir);
-        int port = EmbeddedServers.freePort();
-        Process broker = startJava("broker", List.of(), List.of("broker", workDir.resolve("kafka").toString(),
-                String.valueOf(port), String.valueOf(EmbeddedServers.freePort())), Map.of());
-        awaitLine(broker, "BROKER READY", Duration.ofSeconds(90));
-        brokers = "localhost:" + port;
+        startBroker();
+        brokers = "localhost:" + brokerPort;
 
         String url = System.getenv("IOT_TEST_DB_URL");
-        if (url != null && !url.isBlank()) {
+        if (!ownDatabase && url != null && !url.isBlank()) {
             dbUrl = url;
             dbUser = System.getenv().getOrDefault("IOT_TEST_DB_USER", "iot");
             dbPassword = System.getenv().getOrDefault("IOT_TEST_DB_PASSWORD", "iot");
             rows().execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
         } else {
-            ownPostgres = EmbeddedPostgres.builder().setPort(EmbeddedServers.freePort()).start();
-            dbUrl = "jdbc:postgresql://localhost:" + ownPostgres.getPort() + "/postgres";
+            startDatabase();
+            dbUrl = this.ownDatabase.jdbcUrl();
             dbUser = "postgres";
-            dbPassword = "";
+            // the test server trusts local connections; a distinctive password shows whether it ever reaches a log
+            dbPassword = "db-secret-" + java.util.UUID.randomUUID();
         }
+    }
+
+    /** The Kafka broker as its own process, on the same ports and data each time. */
+    void startBroker() throws Exception {
+        broker = startJava("broker-" + ++brokerStarts, List.of(), List.of("broker", workDir.resolve("kafka").toString(),
+                String.valueOf(brokerPort), String.valueOf(controllerPort)), Map.of());
+        processes.remove(broker); // stopped last, see close()
+        awaitLine(broker, "BROKER READY", Duration.ofSeconds(90));
+    }
+
+    /** Stops the broker as an operator would (SIGTERM, a controlled shutdown). */
+    void stopBroker() throws Exception {
+        broker.toHandle().destroy();
+        if (!broker.waitFor(90, TimeUnit.SECONDS)) {
+            broker.destroyForcibly().waitFor();
+        }
+    }
+
+    void startDatabase() throws IOException {
+        ownDatabase = EmbeddedDatabase.start(workDir.resolve("postgres"), databasePort);
+    }
+
+    /** Stops this test's own PostgreSQL server (pg_ctl stop, fast mode: open connections are cut). */
+    void stopDatabase() {
+        ownDatabase.close();
     }
 
     Rows rows() {
@@ -73,13 +112,21 @@ final class ProductionPath implements AutoCloseable {
     /** Starts the jar as docker compose runs it, plus the test's -D settings (load, port), logging to name.log. */
     Process startPipeline(String name, List<String> settings) throws IOException {
         List<String> jvmArgs = new ArrayList<>(settings);
-        jvmArgs.add("-Dcamel.server.port=" + EmbeddedServers.freePort());
+        int port = EmbeddedServers.freePort();
+        jvmArgs.add("-Dcamel.server.port=" + port);
         Map<String, String> environment = Map.of("KAFKA_BROKERS", brokers, "DB_URL", dbUrl, "DB_USER", dbUser,
-                "DB_PASSWORD", dbPassword, "INGEST_HTTP_APIKEY", "");
+                "DB_PASSWORD", dbPassword, "INGEST_HTTP_APIKEY", apiKey);
         if (!COMPOSE_APP_ENVIRONMENT.equals(new java.util.TreeSet<>(environment.keySet()))) {
             throw new IllegalStateException("the compose variables changed: " + environment.keySet());
         }
-        return startJava(name, jvmArgs, List.of("--propertiesLocation=file:" + DEPLOYED_PROFILE), environment);
+        Process process = startJava(name, jvmArgs, List.of("--propertiesLocation=file:" + DEPLOYED_PROFILE), environment);
+        httpPorts.put(process, port);
+        return process;
+    }
+
+    /** The pipeline process's HTTP server (API, /observe/health, metrics, Jolokia). */
+    java.net.URI http(Process pipeline, String path) {
+        return java.net.URI.create("http://localhost:" + httpPorts.get(pipeline) + path);
     }
 
     private Process startJava(String name, List<String> jvmArgs, List<String> args, Map<String, String> environment)
@@ -130,17 +177,32 @@ final class ProductionPath implements AutoCloseable {
         });
     }
 
+    /** Throws when any process's log shows the API key or a distinctive database password. */
+    void assertNoSecretInLogs() throws IOException {
+        for (Path log : logs.values()) {
+            String text = Files.exists(log) ? Files.readString(log) : "";
+            if (text.contains(apiKey) || (dbPassword.length() >= 12 && text.contains(dbPassword))) {
+                throw new AssertionError("a secret was logged in " + log);
+            }
+        }
+    }
+
     @Override
     public void close() throws Exception {
-        // the pipelines first, the broker (started first) last
+        // the pipelines first, then the broker and the database they use
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process process = processes.get(i);
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
             process.destroyForcibly();
         }
-        if (ownPostgres != null) {
-            ownPostgres.close();
+        if (broker.isAlive()) {
+            broker.destroy();
+            broker.waitFor(30, TimeUnit.SECONDS);
+            broker.destroyForcibly();
+        }
+        if (ownDatabase != null) {
+            ownDatabase.close();
         }
     }
 
