@@ -63,6 +63,7 @@ public class AnalyseRoute extends RouteBuilder {
                 longProperty("lateness.horizonSeconds") > 0 ? Duration.ofSeconds(longProperty("lateness.horizonSeconds")) : null,
                 Duration.ofSeconds(longProperty("lateness.futureToleranceSeconds")));
         Duration silentAfter = Duration.ofSeconds(longProperty("health.silentAfterSeconds"));
+        errorHandler(DatabaseRetries.withBackoff(this));
 
         from("direct:classify-lateness").routeId("classify-lateness").startupOrder(6)
                 .setVariable("batch", body())

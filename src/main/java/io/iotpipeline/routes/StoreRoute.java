@@ -38,18 +38,10 @@ public class StoreRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        errorHandler(defaultErrorHandler()
-                .maximumRedeliveries(intProperty("store.retry.maxAttempts"))
-                .redeliveryDelay(intProperty("store.retry.initialDelayMs"))
-                .useExponentialBackOff()
-                .maximumRedeliveryDelay(intProperty("store.retry.maxDelayMs"))
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
-                // on shutdown the uncommitted batch is simply read again at the next start: no reason to wait
-                .allowRedeliveryWhileStopping(false)
-                .logExhaustedMessageHistory(false));
+        errorHandler(DatabaseRetries.withBackoff(this));
 
-        int rowsPerBatch = intProperty("store.batch.rows");
-        int batchesPerSecond = intProperty("store.throttle.batchesPerSecond");
+        int rowsPerBatch = DatabaseRetries.intProperty(getContext(), "store.batch.rows");
+        int batchesPerSecond = DatabaseRetries.intProperty(getContext(), "store.throttle.batchesPerSecond");
 
         // A row the database rejects as bad data is not retried: retrying cannot change the answer.
         // The row-by-row fallback logs the failure, so no ERROR stack trace either.
@@ -116,10 +108,6 @@ public class StoreRoute extends RouteBuilder {
                 .process(exchange -> PipelineCounters.of(exchange).deadLetter(exchange.getMessage().getBody(DeadLetter.class).reason()))
                 .setBody(exchange -> exchange.getMessage().getBody(DeadLetter.class).toRow())
                 .to("sql:" + INSERT_DEAD_LETTER + "?dataSource=#dataSource");
-    }
-
-    private int intProperty(String key) {
-        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
     }
 
     /** The readings in batches of at most {@code size} rows. */
