@@ -8,12 +8,10 @@ import java.util.Map;
 import io.iotpipeline.anomaly.Anomaly;
 import io.iotpipeline.anomaly.AnomalyDetectors;
 import io.iotpipeline.anomaly.Observation;
-import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.EventJson;
+import io.iotpipeline.domain.EventReader;
 import io.iotpipeline.domain.ReadingRules;
-import io.iotpipeline.domain.RecordValue;
-import io.iotpipeline.domain.SourceRecord;
 import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -67,30 +65,17 @@ public class DetectRoute extends RouteBuilder {
         return exchange.getContext().getRegistry().lookupByNameAndType("anomalyDetectors", AnomalyDetectors.class);
     }
 
-    /** The batch's readings through the detectors; the body becomes the findings. */
+    /**
+     * The batch's readings through the detectors; the body becomes the findings. Records that are no readings are
+     * skipped here: the ingest stage stores them as dead letters with the reason.
+     */
     static void detect(Exchange batch) {
         AnomalyDetectors detectors = detectors(batch);
         detectors.begin();
-        ReadingRules rules = batch.getContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class);
         List<Anomaly> found = new ArrayList<>();
-        int maxEventBytes = IngestRoute.maxEventBytes(batch.getContext());
-        for (Object item : batch.getMessage().getBody(List.class)) {
-            var record = ((Exchange) item).getMessage();
-            byte[] payload = record.getBody(byte[].class);
-            try {
-                RecordValue.check(payload, maxEventBytes);
-                DeviceEvent event = EventJson.MAPPER.readValue(payload, DeviceEvent.class);
-                SourceRecord source = new SourceRecord(record.getHeader(KafkaConstants.TOPIC, String.class),
-                        record.getHeader(KafkaConstants.PARTITION, 0, Integer.class),
-                        record.getHeader(KafkaConstants.OFFSET, 0L, Long.class), null, null);
-                for (Object reading : rules.readings(event, source)) {
-                    if (reading instanceof DeviceReading r) {
-                        found.addAll(detectors.observe(Observation.of(r)));
-                    }
-                }
-            } catch (Exception e) {
-                // not a readable event: the ingest stage stores it as a dead letter with the reason
-            }
+        EventReader reader = IngestRoute.reader(batch, IngestRoute.maxEventBytes(batch.getContext()));
+        for (DeviceReading reading : reader.read(IngestRoute.records(batch)).readings()) {
+            found.addAll(detectors.observe(Observation.of(reading)));
         }
         PipelineCounters.of(batch).anomalies(found);
         batch.getMessage().setBody(found);
