@@ -72,7 +72,8 @@ public class AnalyseRoute extends RouteBuilder {
                         watermarks(exchange.getMessage().getBody(List.class)),
                         LocalDateTime.now(clock(exchange).withZone(ZoneOffset.UTC)))).id("classify-by-event-time")
                 .setVariable("batch", body())
-                .split(simple("${body.deadLetters}")).stopOnException()
+                .setBody(exchange -> exchange.getVariable("batch", LatenessPolicy.Classified.class).deadLetters())
+                .split(body()).stopOnException()
                     .to("direct:store-dead-letter")
                 .end()
                 .process(exchange -> PipelineCounters.of(exchange).lateReadings(
