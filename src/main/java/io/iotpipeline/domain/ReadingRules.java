@@ -193,13 +193,10 @@ public final class ReadingRules {
             if (problem == null && !seen.add(deviceId)) {
                 problem = "deviceId " + quote(deviceId) + " appears twice in the event";
             }
-            if (problem != null) {
-                items.add(DeadLetter.ofDevice(source, i, "data.devices[" + i + "]: " + problem, event.eventId(),
-                        deviceId, String.valueOf(device)));
-                continue;
+            String extra = problem == null ? extraFields(device) : null;
+            if (problem == null) {
+                problem = extraFieldsProblem(extra);
             }
-            String extra = extraFields(device);
-            problem = extraFieldsProblem(extra);
             if (problem != null) {
                 items.add(DeadLetter.ofDevice(source, i, "data.devices[" + i + "]: " + problem, event.eventId(),
                         deviceId, String.valueOf(device)));
@@ -346,9 +343,9 @@ public final class ReadingRules {
         if (value.indexOf('\u0000') >= 0) {
             return name + " contains a NUL character";
         }
-        if (unpairedSurrogate(value) >= 0) {
-            return name + " holds an unpaired UTF-16 surrogate at index " + unpairedSurrogate(value)
-                    + ", which is not Unicode text";
+        int surrogate = unpairedSurrogate(value);
+        if (surrogate >= 0) {
+            return name + " holds an unpaired UTF-16 surrogate at index " + surrogate + ", which is not Unicode text";
         }
         return null;
     }

@@ -32,12 +32,13 @@ public class DetectRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        int maxEventBytes = IngestRoute.maxEventBytes(getContext());
         // one consumer thread: the detectors' state is not shared between threads
         from(KafkaEndpoints.batchConsumer("{{anomaly.consumer.groupId}}", "1"))
                 .routeId("detect-anomalies").autoStartup("{{anomaly.enabled}}")
                 .process(KafkaBatchCommit::remember)
                 .doTry()
-                    .process(DetectRoute::detect).id("run-detectors")
+                    .process(exchange -> detect(exchange, maxEventBytes)).id("run-detectors")
                     .split(body()).stopOnException().id("each-anomaly")
                         .setVariable("anomaly", body())
                         .setBody(exchange -> row(exchange.getVariable("anomaly", Anomaly.class)))
@@ -69,11 +70,11 @@ public class DetectRoute extends RouteBuilder {
      * The batch's readings through the detectors; the body becomes the findings. Records that are no readings are
      * skipped here: the ingest stage stores them as dead letters with the reason.
      */
-    static void detect(Exchange batch) {
+    static void detect(Exchange batch, int maxEventBytes) {
         AnomalyDetectors detectors = detectors(batch);
         detectors.begin();
         List<Anomaly> found = new ArrayList<>();
-        EventReader reader = IngestRoute.reader(batch, IngestRoute.maxEventBytes(batch.getContext()));
+        EventReader reader = IngestRoute.reader(batch, maxEventBytes);
         for (DeviceReading reading : reader.read(IngestRoute.records(batch)).readings()) {
             found.addAll(detectors.observe(Observation.of(reading)));
         }
