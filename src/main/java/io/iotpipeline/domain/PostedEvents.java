@@ -6,8 +6,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
  * The body of {@code POST /api/events}: one event object or an array of them, judged by the same rules as the
@@ -31,12 +34,21 @@ public final class PostedEvents {
         }
     }
 
-    /** Too many events in one request: the client must split it. */
+    /** Too many events in one request, or one too large for a Kafka record: the client must split or shrink it. */
     public static final class TooManyEventsException extends Exception {
         public TooManyEventsException(String message) {
             super(message);
         }
     }
+
+    /**
+     * A request body is one JSON value: text after it (a second event glued on, stray tokens) would be dropped without
+     * a word by a lenient reader, and a key given twice would keep only one of its values.
+     */
+    private static final ObjectReader STRICT = EventJson.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final List<Accepted> accepted;
     private final List<Rejected> rejected;
@@ -59,11 +71,36 @@ public final class PostedEvents {
         return rejected.isEmpty();
     }
 
-    public static PostedEvents judge(byte[] body, ReadingRules rules, int maxEvents)
+    /** Whether a Content-Type names JSON exactly: {@code application/json}, with at most a UTF-8 charset. */
+    public static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";", -1);
+        if (!parts[0].trim().equalsIgnoreCase("application/json") || parts.length > 2) {
+            return false;
+        }
+        if (parts.length == 1) {
+            return true;
+        }
+        String parameter = parts[1].trim().toLowerCase(java.util.Locale.ROOT).replace("\"", "");
+        return parameter.equals("charset=utf-8");
+    }
+
+    /**
+     * @param maxEventBytes the most one event may take as a Kafka record (ingest.maxEventBytes): a larger one could
+     *                      never be published, so the request is refused at once instead of failing on every retry
+     */
+    public static PostedEvents judge(byte[] body, ReadingRules rules, int maxEvents, int maxEventBytes)
             throws UnreadableRequestException, TooManyEventsException {
+        try {
+            RecordValue.check(body, Integer.MAX_VALUE);
+        } catch (InvalidEventException e) {
+            throw new UnreadableRequestException(e.getMessage().replace("the event is", "the body is"));
+        }
         JsonNode root;
         try {
-            root = EventJson.MAPPER.readTree(body);
+            root = STRICT.readTree(body);
         } catch (JsonProcessingException e) {
             throw new UnreadableRequestException("the body is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -95,8 +132,14 @@ public final class PostedEvents {
             if (reasons.isEmpty() && !eventIds.add(eventId)) {
                 reasons = List.of("eventId " + ReadingRules.quote(eventId) + " appears twice in the request");
             }
+            String json = node.toString();
+            int bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > maxEventBytes) {
+                throw new TooManyEventsException("the event at index " + i + " is " + bytes + " bytes as JSON, one Kafka"
+                        + " record holds at most " + maxEventBytes + " (ingest.maxEventBytes): make it smaller");
+            }
             if (reasons.isEmpty()) {
-                accepted.add(new Accepted(eventId, node.get("customerId").asText(), node.toString()));
+                accepted.add(new Accepted(eventId, node.get("customerId").asText(), json));
             } else {
                 rejected.add(new Rejected(i, eventId, reasons));
             }

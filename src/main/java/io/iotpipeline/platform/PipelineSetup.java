@@ -3,6 +3,8 @@ package io.iotpipeline.platform;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import io.iotpipeline.access.AccessSettings;
+import io.iotpipeline.access.FrontDoor;
 import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.simulator.DeviceSimulator;
 import io.iotpipeline.simulator.SimulatorSettings;
@@ -43,6 +45,8 @@ public class PipelineSetup implements CamelConfiguration {
         java.util.function.Function<String, String> prop = key -> properties.resolveProperty(key)
                 .orElseThrow(() -> new IllegalStateException("missing property " + key)).trim();
 
+        FrontDoor.install(context, AccessSettings.fromProperties(prop));
+
         String dbUrl = prop.apply("db.url");
         String dbUser = prop.apply("db.user");
         boolean embeddedAllowed = Boolean.parseBoolean(prop.apply("embeddedServers.enabled"));
@@ -70,7 +74,9 @@ public class PipelineSetup implements CamelConfiguration {
         context.getRegistry().bind("dataSource", dataSource);
         var healthChecks = org.apache.camel.health.HealthCheckRegistry.get(context);
         if (healthChecks != null) {
-            healthChecks.register(new DatabaseHealthCheck(dataSource));
+            DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(dataSource);
+            own(context, started, databaseHealth);
+            healthChecks.register(databaseHealth);
         }
 
         String brokers = prop.apply("kafka.brokers");
@@ -94,7 +100,6 @@ public class PipelineSetup implements CamelConfiguration {
             context.getRegistry().bind("clock", clock);
         }
         context.getRegistry().bind("readingRules", ReadingRules.fromProperties(prop));
-        context.getRegistry().bind("ingestApiKey", new ApiKey(SecretSetting.read(prop, "ingest.http.apiKey")));
         context.getRegistry().bind("anomalyDetectors", AnomalyState.rebuilt(
                 new io.iotpipeline.anomaly.AnomalyDetectors(io.iotpipeline.anomaly.DetectorSettings.fromProperties(prop)),
                 dataSource, Integer.parseInt(prop.apply("anomaly.rebuild.readingsPerDevice")),

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.PostedEvents;
 import io.iotpipeline.domain.ReadingRules;
-import io.iotpipeline.platform.ApiKey;
 import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.support.DefaultMessage;
 
 /**
@@ -27,10 +27,15 @@ import org.apache.camel.support.DefaultMessage;
 public class HttpIngestRoute extends RouteBuilder {
 
     static final String ACCEPTED = "acceptedEvents";
-    static final String API_KEY_HEADER = "X-API-Key";
+
+    /** The request limits, read once. */
+    record Limits(int maxBodyBytes, int maxEventsPerRequest, int maxEventBytes) {
+    }
 
     @Override
     public void configure() {
+        Limits limits = new Limits(intProperty("ingest.http.maxBodyBytes"), intProperty("ingest.http.maxEventsPerRequest"),
+                IngestRoute.maxEventBytes(getContext()));
         onException(Exception.class).handled(true)
                 .log(LoggingLevel.WARN, "Posted events could not be published to Kafka: ${exception.message}")
                 .process(exchange -> answer(exchange, 503, Map.of("error",
@@ -39,7 +44,7 @@ public class HttpIngestRoute extends RouteBuilder {
 
         from("platform-http:/api/events?httpMethodRestrict=POST").routeId("http-ingest")
                 .autoStartup("{{ingest.http.enabled}}")
-                .process(HttpIngestRoute::judge).id("judge-posted-events")
+                .process(exchange -> judge(exchange, limits)).id("judge-posted-events")
                 .filter(exchangeProperty(ACCEPTED).isNotNull()).id("publish-when-all-accepted")
                     // request headers (the API key among them) must not travel on as Kafka record headers
                     .removeHeaders("*")
@@ -51,20 +56,19 @@ public class HttpIngestRoute extends RouteBuilder {
                 .end();
     }
 
-    /** Answers 401, 400 or 413 when the request cannot be accepted; otherwise leaves the events to publish. */
-    static void judge(Exchange exchange) throws JsonProcessingException {
+    /**
+     * Answers 400, 413 or 415 when the request cannot be accepted; otherwise leaves the events to publish. (The API key
+     * was checked in front of the route, by the access guard, from the real header.)
+     */
+    static void judge(Exchange exchange, Limits limits) throws JsonProcessingException {
         var registry = exchange.getContext().getRegistry();
         Message request = exchange.getMessage();
-        if (!registry.lookupByNameAndType("ingestApiKey", ApiKey.class).admits(presentedKey(request))) {
-            answer(exchange, 401, Map.of("error", "a valid API key is required in the " + API_KEY_HEADER + " header"));
+        if (!PostedEvents.isJson(realHeader(request, "Content-Type"))) {
+            answer(exchange, 415, Map.of("error", "send the events as JSON with Content-Type: application/json"
+                    + " (charset, if given, utf-8)"));
             return;
         }
-        String contentType = request.getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
-            answer(exchange, 415, Map.of("error", "send the events as JSON with Content-Type: application/json"));
-            return;
-        }
-        int maxBodyBytes = intProperty(exchange, "ingest.http.maxBodyBytes");
+        int maxBodyBytes = limits.maxBodyBytes();
         byte[] body = request.getBody(byte[].class);
         if (body == null || body.length == 0) {
             answer(exchange, 400, Map.of("error", "the body is empty: post one event object or an array of events"));
@@ -78,7 +82,7 @@ public class HttpIngestRoute extends RouteBuilder {
         PostedEvents events;
         try {
             events = PostedEvents.judge(body, registry.lookupByNameAndType("readingRules", ReadingRules.class),
-                    intProperty(exchange, "ingest.http.maxEventsPerRequest"));
+                    limits.maxEventsPerRequest(), limits.maxEventBytes());
         } catch (PostedEvents.UnreadableRequestException e) {
             answer(exchange, 400, Map.of("error", e.getMessage()));
             return;
@@ -98,13 +102,13 @@ public class HttpIngestRoute extends RouteBuilder {
         exchange.setProperty(ACCEPTED, events.accepted());
     }
 
-    static String presentedKey(Message request) {
-        String key = request.getHeader(API_KEY_HEADER, String.class);
-        String authorization = request.getHeader("Authorization", String.class);
-        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            key = authorization.substring(7);
-        }
-        return key;
+    /**
+     * A header as the client sent it. Camel's message headers also hold the query parameters, so {@code
+     * ?Content-Type=...} would pass for the header there.
+     */
+    static String realHeader(Message request, String name) {
+        return request instanceof HttpMessage http && http.getRequest() != null ? http.getRequest().getHeader(name)
+                : null;
     }
 
     /** One Kafka record per event: the event JSON as value, its customerId as key, as the simulator publishes. */
@@ -136,7 +140,7 @@ public class HttpIngestRoute extends RouteBuilder {
         message.setBody(EventJson.MAPPER.writeValueAsString(body));
     }
 
-    private static int intProperty(Exchange exchange, String key) {
-        return Integer.parseInt(exchange.getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
+    private int intProperty(String key) {
+        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
     }
 }

@@ -78,6 +78,10 @@ public final class ApiQuery {
             throw new BadRequestException(name + " '" + shorten(value)
                     + "' is not a date-time like 2023-01-05T11:13:53 or a date like 2023-01-05 (UTC)");
         }
+        // ISO allows years of nine digits and a sign; the database and every reading live within these
+        if (time.getYear() < 1 || time.getYear() > 9999) {
+            throw new BadRequestException(name + " '" + shorten(value) + "' is outside the years 0001 to 9999");
+        }
         values.put(name, java.sql.Timestamp.valueOf(time));
         return this;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,7 @@ class PostedEventsTest {
     static final String SEED = ReadingRulesTest.SEED;
 
     static PostedEvents judge(String body, int maxEvents) throws Exception {
-        return PostedEvents.judge(body.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, maxEvents);
+        return PostedEvents.judge(body.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, maxEvents, 1_000_000);
     }
 
     @Test
@@ -48,12 +49,32 @@ class PostedEventsTest {
     }
 
     @Test
+    void onlyJsonItselfIsJson() {
+        assertTrue(PostedEvents.isJson("application/json"));
+        assertTrue(PostedEvents.isJson("Application/JSON; charset=UTF-8"));
+        assertTrue(PostedEvents.isJson("application/json;charset=\"utf-8\""));
+        for (String other : new String[] {null, "", "application/xml; x=json", "application/jsonp", "text/json",
+                "application/json-patch+json", "application/json; charset=latin1", "application/json; a=b; c=d"}) {
+            assertFalse(PostedEvents.isJson(other), other);
+        }
+    }
+
+    @Test
     void wholeRequestsThatAreNotEventsAreRefused() {
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge("{\"eventId\":", 10));
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge("\"text\"", 10));
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge("[]", 10));
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> PostedEvents.judge(
-                new byte[] {'[', '"', (byte) 0xC3, (byte) 0x28, '"', ']'}, ReadingRules.STANDARD, 10));
+                new byte[] {'[', '"', (byte) 0xC3, (byte) 0x28, '"', ']'}, ReadingRules.STANDARD, 10, 1_000_000));
+        // overlong '/' (C0 AF): Jackson's own reader lets it through
+        assertThrows(PostedEvents.UnreadableRequestException.class, () -> PostedEvents.judge(
+                new byte[] {'[', '"', (byte) 0xC0, (byte) 0xAF, '"', ']'}, ReadingRules.STANDARD, 10, 1_000_000));
+        assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge(SEED + "xyz", 10));
+        assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge(SEED + SEED, 10));
+        assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge(
+                SEED.replaceFirst("\\{", "{\"eventId\":\"twice\","), 10));
+        assertThrows(PostedEvents.TooManyEventsException.class, () -> PostedEvents.judge(
+                SEED.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, 10, 100));
         assertThrows(PostedEvents.TooManyEventsException.class, () -> judge("[" + SEED + "," + SEED + "]", 1));
     }
 }

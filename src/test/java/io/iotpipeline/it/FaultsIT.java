@@ -523,8 +523,8 @@ class FaultsIT {
         private void run() {
             while (running) {
                 try {
-                    String body = http.send(HttpRequest.newBuilder(path.http(pipeline,
-                            "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage")).build(),
+                    String body = http.send(path.asOperator(pipeline,
+                            "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage").build(),
                             HttpResponse.BodyHandlers.ofString()).body();
                     long used = JSON.readTree(body).path("value").path("used").asLong();
                     peak.accumulateAndGet(used, Math::max);

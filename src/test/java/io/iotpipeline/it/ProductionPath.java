@@ -27,7 +27,8 @@ final class ProductionPath implements AutoCloseable {
     /** The settings profile docker-compose.yml gives the app, and the variables it sets. */
     static final Path DEPLOYED_PROFILE = Path.of("deploy", "pipeline.properties").toAbsolutePath();
     static final Set<String> COMPOSE_APP_ENVIRONMENT =
-            new java.util.TreeSet<>(List.of("KAFKA_BROKERS", "DB_URL", "DB_USER", "DB_PASSWORD", "INGEST_HTTP_APIKEY"));
+            new java.util.TreeSet<>(List.of("KAFKA_BROKERS", "DB_URL", "DB_USER", "DB_PASSWORD", "INGEST_HTTP_APIKEY",
+                    "AUTH_READ_PASSWORD", "AUTH_OPERATE_PASSWORD"));
 
     final Path workDir;
     final String brokers;
@@ -45,6 +46,12 @@ final class ProductionPath implements AutoCloseable {
     private EmbeddedDatabase ownDatabase;
     /** The ingest API key the pipelines get (INGEST_HTTP_APIKEY): no log may ever show it. */
     final String apiKey = "key-" + java.util.UUID.randomUUID();
+    /** The passwords of the read and operate users (AUTH_READ_PASSWORD, AUTH_OPERATE_PASSWORD): never logged. */
+    final String readPassword = "read-" + java.util.UUID.randomUUID();
+    final String operatePassword = "operate-" + java.util.UUID.randomUUID();
+    static final String READ_USER = "reader";
+    static final String OPERATE_USER = "operator";
+    private final Map<Process, Integer> managementPorts = new java.util.concurrent.ConcurrentHashMap<>();
 
     ProductionPath(String name) throws Exception {
         this(name, false);
@@ -113,20 +120,54 @@ final class ProductionPath implements AutoCloseable {
     Process startPipeline(String name, List<String> settings) throws IOException {
         List<String> jvmArgs = new ArrayList<>(settings);
         int port = EmbeddedServers.freePort();
+        int managementPort = EmbeddedServers.freePort();
         jvmArgs.add("-Dcamel.server.port=" + port);
+        jvmArgs.add("-Dcamel.management.port=" + managementPort);
         Map<String, String> environment = Map.of("KAFKA_BROKERS", brokers, "DB_URL", dbUrl, "DB_USER", dbUser,
-                "DB_PASSWORD", dbPassword, "INGEST_HTTP_APIKEY", apiKey);
+                "DB_PASSWORD", dbPassword, "INGEST_HTTP_APIKEY", apiKey, "AUTH_READ_PASSWORD", readPassword,
+                "AUTH_OPERATE_PASSWORD", operatePassword);
         if (!COMPOSE_APP_ENVIRONMENT.equals(new java.util.TreeSet<>(environment.keySet()))) {
             throw new IllegalStateException("the compose variables changed: " + environment.keySet());
         }
         Process process = startJava(name, jvmArgs, List.of("--propertiesLocation=file:" + DEPLOYED_PROFILE), environment);
         httpPorts.put(process, port);
+        managementPorts.put(process, managementPort);
         return process;
     }
 
-    /** The pipeline process's HTTP server (API, /observe/health, metrics, Jolokia). */
+    /**
+     * The pipeline process's HTTP servers: /observe/... (health, metrics, Jolokia) on the management port the deployed
+     * profile gives them, everything else (API, ingest, dashboard) on the server port.
+     */
     java.net.URI http(Process pipeline, String path) {
-        return java.net.URI.create("http://localhost:" + httpPorts.get(pipeline) + path);
+        int port = path.startsWith("/observe") ? managementPorts.get(pipeline) : httpPorts.get(pipeline);
+        return java.net.URI.create("http://localhost:" + port + path);
+    }
+
+    /** A request with the operate user's credentials (Jolokia, metrics, full health). */
+    java.net.http.HttpRequest.Builder asOperator(Process pipeline, String path) {
+        return java.net.http.HttpRequest.newBuilder(http(pipeline, path))
+                .header("Authorization", basic(OPERATE_USER, operatePassword));
+    }
+
+    /** A request with the read user's credentials (API, dashboard). */
+    java.net.http.HttpRequest.Builder asReader(Process pipeline, String path) {
+        return java.net.http.HttpRequest.newBuilder(http(pipeline, path))
+                .header("Authorization", basic(READ_USER, readPassword));
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every secret the pipelines were given: no log or response may show one. */
+    List<String> secrets() {
+        List<String> secrets = new ArrayList<>(List.of(apiKey, readPassword, operatePassword));
+        if (dbPassword.length() >= 12) {
+            secrets.add(dbPassword);
+        }
+        return secrets;
     }
 
     private Process startJava(String name, List<String> jvmArgs, List<String> args, Map<String, String> environment)
@@ -181,8 +222,10 @@ final class ProductionPath implements AutoCloseable {
     void assertNoSecretInLogs() throws IOException {
         for (Path log : logs.values()) {
             String text = Files.exists(log) ? Files.readString(log) : "";
-            if (text.contains(apiKey) || (dbPassword.length() >= 12 && text.contains(dbPassword))) {
-                throw new AssertionError("a secret was logged in " + log);
+            for (String secret : secrets()) {
+                if (text.contains(secret)) {
+                    throw new AssertionError("a secret was logged in " + log);
+                }
             }
         }
     }

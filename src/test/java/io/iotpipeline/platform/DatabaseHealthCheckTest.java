@@ -23,11 +23,13 @@ class DatabaseHealthCheckTest {
             pool.setMaxWait(java.time.Duration.ofSeconds(2));
             DatabaseHealthCheck check = new DatabaseHealthCheck(pool);
             check.setCamelContext(context);
+            check.awaitFirstAnswer(10_000);
             HealthCheck.Result result = check.call(Map.of());
             assertEquals(HealthCheck.State.DOWN, result.getState());
             assertTrue(result.getMessage().orElse("").startsWith("PostgreSQL unreachable"), result.getMessage().toString());
             assertTrue(check.isReadiness());
             assertFalse(check.isLiveness());
+            check.close();
         }
     }
 }
