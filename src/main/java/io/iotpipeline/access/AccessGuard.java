@@ -76,10 +76,10 @@ public final class AccessGuard implements AuthenticationHandler {
         boolean operations = path.equals(OBSERVE) || path.startsWith(OBSERVE + "/");
         if (operations ? serves == Serves.API : serves == Serves.OPERATIONS) {
             answer(ctx, 404, "not found");
-        } else if (request.headers().contains("Upgrade")
-                || (request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !request.isSSL())) {
-            // h2c is off on the connection; should a cleartext HTTP/2 request still arrive, it is not served
-            answer(ctx, 400, "protocol upgrades are not accepted");
+        } else if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !request.isSSL()) {
+            // h2c is off on the connection (an Upgrade: h2c header is ignored and the request answered in HTTP/1.1);
+            // should a cleartext HTTP/2 request still arrive, it is not served
+            answer(ctx, 400, "cleartext HTTP/2 is not accepted");
             request.connection().close();
         } else if (path.equals(HEALTH + "/live") || path.equals(HEALTH + "/ready")) {
             // probes stay open for the orchestrator; without the operate role they tell only UP or DOWN

@@ -88,7 +88,7 @@ public final class PostedEvents {
     }
 
     /**
-     * @param maxEventBytes the most one event may take as a Kafka record (ingest.maxEventBytes): a larger one could
+     * @param maxEventBytes the most one event may take as a Kafka record (ingest.http.maxEventBytes): a larger one could
      *                      never be published, so the request is refused at once instead of failing on every retry
      */
     public static PostedEvents judge(byte[] body, ReadingRules rules, int maxEvents, int maxEventBytes)
@@ -136,7 +136,7 @@ public final class PostedEvents {
             int bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > maxEventBytes) {
                 throw new TooManyEventsException("the event at index " + i + " is " + bytes + " bytes as JSON, one Kafka"
-                        + " record holds at most " + maxEventBytes + " (ingest.maxEventBytes): make it smaller");
+                        + " record holds at most " + maxEventBytes + " (ingest.http.maxEventBytes): make it smaller");
             }
             if (reasons.isEmpty()) {
                 accepted.add(new Accepted(eventId, node.get("customerId").asText(), json));

@@ -26,10 +26,12 @@ public class ConsumerLag implements AutoCloseable {
     private final String groupId;
     private final AtomicLong last = new AtomicLong(-1);
 
-    public ConsumerLag(String bootstrapServers, String topic, String groupId) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000));
+    public ConsumerLag(String bootstrapServers, KafkaSecurity security, String topic, String groupId) {
+        Map<String, Object> config = new java.util.HashMap<>(security.clientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        this.admin = Admin.create(config);
         this.topic = topic;
         this.groupId = groupId;
     }

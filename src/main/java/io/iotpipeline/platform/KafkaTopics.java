@@ -20,10 +20,13 @@ public final class KafkaTopics {
     private KafkaTopics() {
     }
 
-    public static void ensure(String bootstrapServers, String topic, int partitions, short replicationFactor)
+    public static void ensure(String bootstrapServers, KafkaSecurity security, String topic, int partitions,
+            short replicationFactor)
             throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
+        Map<String, Object> config = new java.util.HashMap<>(security.clientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
+        try (Admin admin = Admin.create(config)) {
             if (admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(topic)) {
                 return;
             }

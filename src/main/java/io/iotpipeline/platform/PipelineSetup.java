@@ -45,8 +45,6 @@ public class PipelineSetup implements CamelConfiguration {
         java.util.function.Function<String, String> prop = key -> properties.resolveProperty(key)
                 .orElseThrow(() -> new IllegalStateException("missing property " + key)).trim();
 
-        FrontDoor.install(context, AccessSettings.fromProperties(prop));
-
         String dbUrl = prop.apply("db.url");
         String dbUser = prop.apply("db.user");
         boolean embeddedAllowed = Boolean.parseBoolean(prop.apply("embeddedServers.enabled"));
@@ -55,6 +53,7 @@ public class PipelineSetup implements CamelConfiguration {
                     + " and db.url (DB_URL); missing: " + ((dbUrl.isEmpty() ? "db.url " : "")
                     + (prop.apply("kafka.brokers").isEmpty() ? "kafka.brokers" : "")).trim());
         }
+        FrontDoor.install(context, AccessSettings.fromProperties(prop));
         if (dbUrl.isEmpty()) {
             EmbeddedDatabase database = EmbeddedDatabase.start(Path.of(prop.apply("db.embedded.dataDir")),
                     Integer.parseInt(prop.apply("db.embedded.port")));
@@ -80,18 +79,27 @@ public class PipelineSetup implements CamelConfiguration {
         }
 
         String brokers = prop.apply("kafka.brokers");
+        KafkaSecurity kafkaSecurity = KafkaSecurity.fromProperties(prop);
         if (brokers.isEmpty()) {
             EmbeddedKafka kafka = EmbeddedKafka.start(Path.of(prop.apply("kafka.embedded.dataDir")),
                     Integer.parseInt(prop.apply("kafka.embedded.port")),
-                    Integer.parseInt(prop.apply("kafka.embedded.controllerPort")));
+                    Integer.parseInt(prop.apply("kafka.embedded.controllerPort")), kafkaSecurity);
             own(context, started, kafka);
             brokers = kafka.bootstrapServers();
         }
-        KafkaTopics.ensure(brokers, prop.apply("kafka.topic"), Integer.parseInt(prop.apply("kafka.topic.partitions")),
+        KafkaTopics.ensure(brokers, kafkaSecurity, prop.apply("kafka.topic"),
+                Integer.parseInt(prop.apply("kafka.topic.partitions")),
                 Short.parseShort(prop.apply("kafka.topic.replicationFactor")));
-        KafkaTopics.ensure(brokers, prop.apply("alerts.topic"), Integer.parseInt(prop.apply("kafka.topic.partitions")),
+        KafkaTopics.ensure(brokers, kafkaSecurity, prop.apply("alerts.topic"),
+                Integer.parseInt(prop.apply("kafka.topic.partitions")),
                 Short.parseShort(prop.apply("kafka.topic.replicationFactor")));
-        context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(brokers);
+        var kafkaClients = context.getComponent("kafka", KafkaComponent.class).getConfiguration();
+        kafkaClients.setBrokers(brokers);
+        kafkaClients.setSecurityProtocol(kafkaSecurity.protocol());
+        if (kafkaSecurity.sasl()) {
+            kafkaClients.setSaslMechanism(kafkaSecurity.mechanism());
+            kafkaClients.setSaslJaasConfig(kafkaSecurity.jaasConfig());
+        }
 
         // tests bind a clock they can move before the context starts
         Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
@@ -104,7 +112,8 @@ public class PipelineSetup implements CamelConfiguration {
                 new io.iotpipeline.anomaly.AnomalyDetectors(io.iotpipeline.anomaly.DetectorSettings.fromProperties(prop)),
                 dataSource, Integer.parseInt(prop.apply("anomaly.rebuild.readingsPerDevice")),
                 Integer.parseInt(prop.apply("anomaly.rebuild.hours"))));
-        ConsumerLag lag = new ConsumerLag(brokers, prop.apply("kafka.topic"), prop.apply("kafka.consumer.groupId"));
+        ConsumerLag lag = new ConsumerLag(brokers, kafkaSecurity, prop.apply("kafka.topic"),
+                prop.apply("kafka.consumer.groupId"));
         own(context, started, lag);
         context.getRegistry().bind("pipelineCounters", new PipelineCounters(lag));
         SimulatorSettings simulator = simulatorSettings(prop);
@@ -129,9 +138,9 @@ public class PipelineSetup implements CamelConfiguration {
             });
         }
 
-        LOG.info("Pipeline connected: Kafka {} topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
+        LOG.info("Pipeline connected: Kafka {} ({}) topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
                 + " psql '{}' -c 'select count(*) from iot_device_events'",
-                brokers, prop.apply("kafka.topic"), Database.redacted(dbUrl), dbUser,
+                brokers, kafkaSecurity, prop.apply("kafka.topic"), Database.redacted(dbUrl), dbUser,
                 Database.redacted(psqlUrl(dbUrl, dbUser)));
     }
 

@@ -35,7 +35,7 @@ public class HttpIngestRoute extends RouteBuilder {
     @Override
     public void configure() {
         Limits limits = new Limits(intProperty("ingest.http.maxBodyBytes"), intProperty("ingest.http.maxEventsPerRequest"),
-                IngestRoute.maxEventBytes(getContext()));
+                intProperty("ingest.http.maxEventBytes"));
         onException(Exception.class).handled(true)
                 .log(LoggingLevel.WARN, "Posted events could not be published to Kafka: ${exception.message}")
                 .process(exchange -> answer(exchange, 503, Map.of("error",

@@ -52,7 +52,8 @@ public class MqttIngestRoute extends RouteBuilder {
             PostedEvents events = PostedEvents.judge(payload == null ? new byte[0] : payload,
                     registry.lookupByNameAndType("readingRules", ReadingRules.class), Integer.parseInt(
                             exchange.getContext().resolvePropertyPlaceholders("{{ingest.http.maxEventsPerRequest}}").trim()),
-                    IngestRoute.maxEventBytes(exchange.getContext()));
+                    Integer.parseInt(exchange.getContext().resolvePropertyPlaceholders("{{ingest.http.maxEventBytes}}")
+                            .trim()));
             accepted = events.accepted();
             for (PostedEvents.Rejected rejected : events.rejected()) {
                 deadLetters.add(new DeadLetter(key + "#" + rejected.index(), "MQTT event " + rejected.index() + ": "

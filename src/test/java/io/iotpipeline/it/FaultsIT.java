@@ -461,7 +461,9 @@ class FaultsIT {
 
     /** Lets the topic take records up to {@code bytes} (the broker's default is ~1 MB). */
     private static void allowRecordsOf(ProductionPath path, int bytes) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", path.brokers))) {
+        Map<String, Object> config = new java.util.HashMap<>(path.kafkaClientProperties());
+        config.put("bootstrap.servers", path.brokers);
+        try (Admin admin = Admin.create(config)) {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "device_stream");
             admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
                     new ConfigEntry("max.message.bytes", String.valueOf(bytes)), AlterConfigOp.OpType.SET))))
@@ -472,6 +474,7 @@ class FaultsIT {
     /** Sends the messages as they are (bytes, null for a tombstone) and returns where each landed. */
     private static List<RecordMetadata> send(ProductionPath path, List<BadInput.Message> messages) throws Exception {
         Properties props = new Properties();
+        props.putAll(path.kafkaClientProperties());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, path.brokers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -26,12 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GracefulStopIT {
 
     private ProductionPath path;
-    private String brokers;
 
     @BeforeAll
     void startExternalServers() throws Exception {
         path = new ProductionPath("graceful-stop-it");
-        brokers = path.brokers;
     }
 
     @AfterAll
@@ -44,7 +42,7 @@ class GracefulStopIT {
     @Test
     void sigtermWritesAndCommitsTheBatchInFlightThenExits() throws Exception {
         Rows rows = path.rows();
-        TopicContents topic = new TopicContents(brokers, "device_stream");
+        TopicContents topic = path.topic("device_stream");
         Process pipeline = startPipeline(99, true);
         path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
         long before = rows.count("select count(*) from iot_device_events");

@@ -137,9 +137,11 @@ class HttpIngestIT {
                 .POST(HttpRequest.BodyPublishers.ofString(event(UUID.randomUUID().toString(), "CI00204"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(415, form.statusCode(), form.body());
-        HttpResponse<String> get = http.send(HttpRequest.newBuilder(events).GET().build(),
+        // the key is asked for first, whatever the method; then only POST publishes
+        assertEquals(401, http.send(HttpRequest.newBuilder(events).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode());
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(events).header("X-API-Key", API_KEY).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        // only POST publishes; with the dashboard's static files on, a GET falls through to them (404)
         assertTrue(get.statusCode() == 405 || get.statusCode() == 404, "GET answers " + get.statusCode());
     }
 

@@ -27,8 +27,8 @@ final class ProductionPath implements AutoCloseable {
     /** The settings profile docker-compose.yml gives the app, and the variables it sets. */
     static final Path DEPLOYED_PROFILE = Path.of("deploy", "pipeline.properties").toAbsolutePath();
     static final Set<String> COMPOSE_APP_ENVIRONMENT =
-            new java.util.TreeSet<>(List.of("KAFKA_BROKERS", "DB_URL", "DB_USER", "DB_PASSWORD", "INGEST_HTTP_APIKEY",
-                    "AUTH_READ_PASSWORD", "AUTH_OPERATE_PASSWORD"));
+            new java.util.TreeSet<>(List.of("KAFKA_BROKERS", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD", "DB_URL",
+                    "DB_USER", "DB_PASSWORD", "INGEST_HTTP_APIKEY", "AUTH_READ_PASSWORD", "AUTH_OPERATE_PASSWORD"));
 
     final Path workDir;
     final String brokers;
@@ -49,6 +49,9 @@ final class ProductionPath implements AutoCloseable {
     /** The passwords of the read and operate users (AUTH_READ_PASSWORD, AUTH_OPERATE_PASSWORD): never logged. */
     final String readPassword = "read-" + java.util.UUID.randomUUID();
     final String operatePassword = "operate-" + java.util.UUID.randomUUID();
+    /** The broker's SCRAM user, as the deployed profile's broker asks for one. */
+    static final String KAFKA_USER = "iot-pipeline";
+    final String kafkaPassword = "kafka-" + java.util.UUID.randomUUID();
     static final String READ_USER = "reader";
     static final String OPERATE_USER = "operator";
     private final Map<Process, Integer> managementPorts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -86,7 +89,8 @@ final class ProductionPath implements AutoCloseable {
     /** The Kafka broker as its own process, on the same ports and data each time. */
     void startBroker() throws Exception {
         broker = startJava("broker-" + ++brokerStarts, List.of(), List.of("broker", workDir.resolve("kafka").toString(),
-                String.valueOf(brokerPort), String.valueOf(controllerPort)), Map.of());
+                String.valueOf(brokerPort), String.valueOf(controllerPort)),
+                Map.of("KAFKA_SASL_USERNAME", KAFKA_USER, "KAFKA_SASL_PASSWORD", kafkaPassword));
         processes.remove(broker); // stopped last, see close()
         awaitLine(broker, "BROKER READY", Duration.ofSeconds(90));
     }
@@ -112,8 +116,14 @@ final class ProductionPath implements AutoCloseable {
         return new Rows(dbUrl, dbUser, dbPassword);
     }
 
+    /** What a Kafka client of this broker needs besides bootstrap.servers: the SCRAM login. */
+    Map<String, Object> kafkaClientProperties() {
+        return new io.iotpipeline.platform.KafkaSecurity("SASL_PLAINTEXT", "SCRAM-SHA-256", KAFKA_USER, kafkaPassword)
+                .clientProperties();
+    }
+
     TopicContents topic(String name) {
-        return new TopicContents(brokers, name);
+        return new TopicContents(brokers, name, kafkaClientProperties());
     }
 
     /** Starts the jar as docker compose runs it, plus the test's -D settings (load, port), logging to name.log. */
@@ -123,9 +133,9 @@ final class ProductionPath implements AutoCloseable {
         int managementPort = EmbeddedServers.freePort();
         jvmArgs.add("-Dcamel.server.port=" + port);
         jvmArgs.add("-Dcamel.management.port=" + managementPort);
-        Map<String, String> environment = Map.of("KAFKA_BROKERS", brokers, "DB_URL", dbUrl, "DB_USER", dbUser,
-                "DB_PASSWORD", dbPassword, "INGEST_HTTP_APIKEY", apiKey, "AUTH_READ_PASSWORD", readPassword,
-                "AUTH_OPERATE_PASSWORD", operatePassword);
+        Map<String, String> environment = Map.of("KAFKA_BROKERS", brokers, "KAFKA_SASL_USERNAME", KAFKA_USER,
+                "KAFKA_SASL_PASSWORD", kafkaPassword, "DB_URL", dbUrl, "DB_USER", dbUser, "DB_PASSWORD", dbPassword,
+                "INGEST_HTTP_APIKEY", apiKey, "AUTH_READ_PASSWORD", readPassword, "AUTH_OPERATE_PASSWORD", operatePassword);
         if (!COMPOSE_APP_ENVIRONMENT.equals(new java.util.TreeSet<>(environment.keySet()))) {
             throw new IllegalStateException("the compose variables changed: " + environment.keySet());
         }
@@ -163,7 +173,7 @@ final class ProductionPath implements AutoCloseable {
 
     /** Every secret the pipelines were given: no log or response may show one. */
     List<String> secrets() {
-        List<String> secrets = new ArrayList<>(List.of(apiKey, readPassword, operatePassword));
+        List<String> secrets = new ArrayList<>(List.of(apiKey, readPassword, operatePassword, kafkaPassword));
         if (dbPassword.length() >= 12) {
             secrets.add(dbPassword);
         }

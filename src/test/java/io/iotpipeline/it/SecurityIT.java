@@ -249,6 +249,20 @@ class SecurityIT {
                 .header("X-API-Key", path.apiKey).build()).statusCode(), "the ingest key does not read");
         assertEquals(200, send(path.asReader(pipeline, "/api/devices").build()).statusCode());
         assertEquals(200, send(path.asOperator(pipeline, "/observe/metrics").build()).statusCode());
+        // nor is the broker open: a producer without the SCRAM login cannot publish around the ingest key
+        java.util.Properties plain = new java.util.Properties();
+        plain.put("bootstrap.servers", path.brokers);
+        plain.put("max.block.ms", "5000");
+        plain.put("delivery.timeout.ms", "6000");
+        plain.put("request.timeout.ms", "5000");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(plain,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> producer.send(
+                    new org.apache.kafka.clients.producer.ProducerRecord<>("device_stream", "x",
+                            HttpIngestIT.event(java.util.UUID.randomUUID().toString(), "C1"))).get(20, TimeUnit.SECONDS),
+                    "a plaintext producer without credentials published to the broker");
+        }
         // the API's port does not serve the operations endpoints, and the management port not the API
         assertEquals(404, send(path.asOperator(pipeline, "/api/devices").uri(
                 path.http(pipeline, "/observe/x").resolve("/api/devices")).build()).statusCode());

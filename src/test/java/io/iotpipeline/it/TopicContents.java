@@ -39,10 +39,28 @@ public final class TopicContents {
 
     private final String brokers;
     private final String topic;
+    private final Map<String, Object> security;
 
     public TopicContents(String brokers, String topic) {
+        this(brokers, topic, Map.of());
+    }
+
+    /** @param security the client settings the broker asks for (SASL), besides bootstrap.servers */
+    public TopicContents(String brokers, String topic, Map<String, Object> security) {
         this.brokers = brokers;
         this.topic = topic;
+        this.security = security;
+    }
+
+    /** The same broker and login, another topic. */
+    public TopicContents other(String otherTopic) {
+        return new TopicContents(brokers, otherTopic, security);
+    }
+
+    private Admin admin() {
+        Map<String, Object> config = new java.util.HashMap<>(security);
+        config.put("bootstrap.servers", brokers);
+        return Admin.create(config);
     }
 
     public String brokers() {
@@ -51,6 +69,7 @@ public final class TopicContents {
 
     public void send(String key, String... payloads) throws Exception {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000);
@@ -65,6 +84,7 @@ public final class TopicContents {
     /** Every record of the topic, from the beginning to the current end. */
     public List<ConsumerRecord<String, String>> all() {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 20_000_000);
@@ -112,7 +132,7 @@ public final class TopicContents {
 
     /** The partitions each member of the consumer group owns, by member id. */
     public Map<String, Set<Integer>> members(String groupId) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+        try (Admin admin = admin()) {
             Map<String, Set<Integer>> members = new java.util.TreeMap<>();
             admin.describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS).get(groupId).members()
                     .forEach(member -> members.put(member.consumerId(), member.assignment().topicPartitions().stream()
@@ -124,7 +144,7 @@ public final class TopicContents {
 
     /** Records in the topic: the sum of the partitions' end offsets. */
     public long size() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+        try (Admin admin = admin()) {
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
                     .partitions().stream().collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()),
                             p -> OffsetSpec.latest()));
@@ -135,7 +155,7 @@ public final class TopicContents {
 
     /** The consumer group's committed offset per partition (the next record it will read). */
     public Map<Integer, Long> committed(String groupId) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+        try (Admin admin = admin()) {
             Map<Integer, Long> offsets = new java.util.HashMap<>();
             admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
                     .forEach((partition, offset) -> {
@@ -149,7 +169,7 @@ public final class TopicContents {
 
     /** Records in the topic not yet committed by the consumer group. */
     public long lag(String groupId) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
+        try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             Set<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
