@@ -190,7 +190,8 @@ work = sys.argv[1]
 drain = {r["run"]: r for r in map(json.loads, open(os.path.join(work, "drain.jsonl")))}
 latency = [json.loads(l) for l in open(os.path.join(work, "latency.jsonl"))] if os.path.exists(
     os.path.join(work, "latency.jsonl")) else []
-names = {"seed": "seed's stack (Spark local[2])", "raw": "raw loop (plain table)", "pipeline": "iot-pipeline as shipped"}
+names = {"seed": "seed's stack (Spark local[2])", "raw": "raw loop (plain table)",
+         "pipeline": "iot-pipeline " + ("with PIPELINE_SETTINGS" if os.environ.get("PIPELINE_SETTINGS") else "as shipped")}
 print()
 print("%-32s %10s %10s %10s %10s %9s %12s %9s" % ("contender", "rows/s", "first row", "launch-", "first-",
       "peak RSS", "CPU s: app", "PG us/"))
