@@ -10,7 +10,7 @@
 # processes, sampled while the run lasts). Then latency, produce -> row visible, at RATES readings/s for the raw loop
 # and the pipeline. Prints one table and writes target/bench-peers/results.json (with ratio_vs_spark, ratio_vs_raw).
 #   EVENTS=300000 CUSTOMERS=200 PARTITIONS=6 RATES="5000 20000" WARMUP_SECONDS=30 LATENCY_SECONDS=30
-#   CONTENDERS="seed raw pipeline"   LATENCY_CONTENDERS="raw pipeline"
+#   CONTENDERS="seed raw pipeline"   LATENCY_CONTENDERS="raw pipeline" (empty: no latency runs)
 #   PIPELINE_SETTINGS="-Dstore.batch.maxEvents=2000 ..."   settings tried on the pipeline (empty: as shipped)
 #   PSQL="psql ..."  admin session (default: the local cluster as the postgres OS user)
 set -euo pipefail
@@ -23,23 +23,12 @@ PARTITIONS=${PARTITIONS:-6}
 RATES=${RATES:-5000 20000}
 WARMUP_SECONDS=${WARMUP_SECONDS:-30}
 LATENCY_SECONDS=${LATENCY_SECONDS:-30}
-CONTENDERS=${CONTENDERS:-seed raw pipeline}
-LATENCY_CONTENDERS=${LATENCY_CONTENDERS:-raw pipeline}
+CONTENDERS=${CONTENDERS-seed raw pipeline}
+LATENCY_CONTENDERS=${LATENCY_CONTENDERS-raw pipeline}
 PIPELINE_JAVA_OPTS=$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' Dockerfile)
-JAR=$ROOT/target/iot-pipeline.jar
-[ -f "$JAR" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
-if [ -z "${PSQL:-}" ]; then
-  if [ "$(id -u)" = 0 ]; then PSQL="runuser -u postgres -- psql"; else PSQL="sudo -u postgres psql"; fi
-fi
-psql_admin() { $PSQL -v ON_ERROR_STOP=1 -qtA "$@"; }
-PG_PORT=$(pg_lsclusters -h | awk '$4 == "online" {print $3; exit}')
-DB=iot_bench
-if [ "$(psql_admin -c "select count(*) from pg_roles where rolname = 'iot'")" = 0 ]; then
-  psql_admin -c "CREATE ROLE iot LOGIN PASSWORD 'iot'"
-fi
-DB_URL="jdbc:postgresql://localhost:$PG_PORT/$DB"
-psql_db() { PGPASSWORD=iot psql -h localhost -p "$PG_PORT" -U iot -d "$DB" -v ON_ERROR_STOP=1 -qtA "$@"; }
-reset_db() { psql_admin -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB OWNER iot" > /dev/null; }
+WORK=$ROOT/target/bench-peers
+# shellcheck source=bench/bench-database.sh
+. "$ROOT/bench/bench-database.sh"
 
 if [[ " $CONTENDERS " == *" seed "* ]]; then
   echo "building the seed's Spark job (bench/seed-spark)..."
@@ -57,15 +46,6 @@ SPARK_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lan
   --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false
   -Dio.netty.tryReflectionSetAccessible=true"
 
-WORK=$ROOT/target/bench-peers
-rm -rf "$WORK" && mkdir -p "$WORK"
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
-await_line() { until grep -qs "$2" "$1"; do sleep 0.2; done; }
-now() { date +%s.%N; }
-cpu_seconds() { awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$1/stat"; }
-peak_rss_mb() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$1/status"; }
 # CPU seconds of every PostgreSQL process, per pid (backends come and go: the run keeps the largest value seen)
 TCK=$(getconf CLK_TCK)
 pg_cpu() { ps -u postgres -o pid= | sed 's|^ *\(.*\)|/proc/\1/stat|' \

@@ -18,31 +18,10 @@ READINGS=$((EVENTS * 3))
 LATENCY_SECONDS=${LATENCY_SECONDS:-30}
 WARMUP_SECONDS=${WARMUP_SECONDS:-30}
 RATES=${RATES:-5000 20000}
-JAR=$ROOT/target/iot-pipeline.jar
-[ -f "$JAR" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
-if [ -z "${PSQL:-}" ]; then
-  if [ "$(id -u)" = 0 ]; then PSQL="runuser -u postgres -- psql"; else PSQL="sudo -u postgres psql"; fi
-fi
-psql_admin() { $PSQL -v ON_ERROR_STOP=1 -qtA "$@"; }
-PG_PORT=$(pg_lsclusters -h | awk '$4 == "online" {print $3; exit}')
-DB=iot_bench
-if [ "$(psql_admin -c "select count(*) from pg_roles where rolname = 'iot'")" = 0 ]; then
-  psql_admin -c "CREATE ROLE iot LOGIN PASSWORD 'iot'"
-fi
-DB_URL="jdbc:postgresql://localhost:$PG_PORT/$DB"
-psql_db() { PGPASSWORD=iot psql -h localhost -p "$PG_PORT" -U iot -d "$DB" -v ON_ERROR_STOP=1 -qtA "$@"; }
-reset_db() { psql_admin -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB OWNER iot" > /dev/null; }
-
 WORK=$ROOT/target/bench
-rm -rf "$WORK" && mkdir -p "$WORK"
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])'; }
-await_line() { until grep -qs "$2" "$1"; do sleep 0.2; done; }
-now() { date +%s.%N; }
+# shellcheck source=bench/bench-database.sh
+. "$ROOT/bench/bench-database.sh"
 readings() { psql_db -c "select coalesce(sum(readings), 0) from device_health" 2>/dev/null || echo 0; }
-cpu_seconds() { awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$1/stat"; }
-peak_rss_mb() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$1/status"; }
 
 KPORT=$(free_port)
 BROKERS=localhost:$KPORT
