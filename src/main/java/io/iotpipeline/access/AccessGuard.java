@@ -45,7 +45,6 @@ public final class AccessGuard implements AuthenticationHandler {
             + " script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none';"
             + " frame-ancestors 'none'";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AccessGuard.class);
 
     /** What a server serves: everything on one port, or the API and the operations endpoints on ports of their own. */
     public enum Serves { EVERYTHING, API, OPERATIONS }
@@ -183,7 +182,6 @@ public final class AccessGuard implements AuthenticationHandler {
             }
             String refusal;
             try {
-                LOG.debug("Jolokia call: {}", body);
                 refusal = jolokia.refusalOfPost(JSON.readTree(body.getBytes()));
             } catch (java.io.IOException e) {
                 refusal = "the Jolokia call is not JSON";

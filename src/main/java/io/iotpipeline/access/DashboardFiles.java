@@ -25,7 +25,8 @@ public final class DashboardFiles {
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
 
     private final ClassLoader classLoader;
-    private final Map<String, Optional<File>> loaded = new ConcurrentHashMap<>();
+    /** The files found, each read once; a miss is not remembered (any name may be asked for). */
+    private final Map<String, File> loaded = new ConcurrentHashMap<>();
 
     public DashboardFiles(ClassLoader classLoader) {
         this.classLoader = classLoader;
@@ -42,18 +43,25 @@ public final class DashboardFiles {
         } else {
             return Optional.empty();
         }
-        return loaded.computeIfAbsent(resource, this::load);
+        File file = loaded.get(resource);
+        if (file == null) {
+            file = load(resource);
+            if (file != null) {
+                loaded.put(resource, file);
+            }
+        }
+        return Optional.ofNullable(file);
     }
 
-    private Optional<File> load(String resource) {
+    private File load(String resource) {
         try (InputStream in = classLoader.getResourceAsStream(resource)) {
             if (in == null) {
-                return Optional.empty();
+                return null;
             }
             String extension = resource.substring(resource.lastIndexOf('.') + 1);
-            return Optional.of(new File(in.readAllBytes(), MEDIA_TYPES.get(extension)));
+            return new File(in.readAllBytes(), MEDIA_TYPES.get(extension));
         } catch (IOException e) {
-            return Optional.empty();
+            return null;
         }
     }
 }
