@@ -28,14 +28,19 @@ public class HttpIngestRoute extends RouteBuilder {
 
     static final String ACCEPTED = "acceptedEvents";
 
-    /** The request limits, read once. */
+    /** The request limits of posted (and MQTT) events, read once when the route is built. */
     record Limits(int maxBodyBytes, int maxEventsPerRequest, int maxEventBytes) {
+        static Limits of(org.apache.camel.CamelContext context) {
+            java.util.function.ToIntFunction<String> property = key ->
+                    Integer.parseInt(context.resolvePropertyPlaceholders("{{" + key + "}}").trim());
+            return new Limits(property.applyAsInt("ingest.http.maxBodyBytes"),
+                    property.applyAsInt("ingest.http.maxEventsPerRequest"), property.applyAsInt("ingest.http.maxEventBytes"));
+        }
     }
 
     @Override
     public void configure() {
-        Limits limits = new Limits(intProperty("ingest.http.maxBodyBytes"), intProperty("ingest.http.maxEventsPerRequest"),
-                intProperty("ingest.http.maxEventBytes"));
+        Limits limits = Limits.of(getContext());
         onException(Exception.class).handled(true)
                 .log(LoggingLevel.WARN, "Posted events could not be published to Kafka: ${exception.message}")
                 .process(exchange -> answer(exchange, 503, Map.of("error",
@@ -138,9 +143,5 @@ public class HttpIngestRoute extends RouteBuilder {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(EventJson.MAPPER.writeValueAsString(body));
-    }
-
-    private int intProperty(String key) {
-        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
     }
 }

@@ -26,8 +26,9 @@ public class MqttIngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        HttpIngestRoute.Limits limits = HttpIngestRoute.Limits.of(getContext());
         from("direct:mqtt-event").routeId("mqtt-ingest")
-                .process(MqttIngestRoute::judge).id("judge-mqtt-event")
+                .process(exchange -> judge(exchange, limits)).id("judge-mqtt-event")
                 .split(exchangeProperty(DEAD_LETTERS))
                     .to("direct:store-dead-letter")
                 .end()
@@ -37,7 +38,7 @@ public class MqttIngestRoute extends RouteBuilder {
     }
 
     /** The body becomes the Kafka records of the valid events; the dead letters go in a property. */
-    static void judge(Exchange exchange) throws Exception {
+    static void judge(Exchange exchange, HttpIngestRoute.Limits limits) throws Exception {
         byte[] payload = exchange.getMessage().getBody(byte[].class);
         String topic = exchange.getMessage().getHeader("mqttTopic", String.class);
         String text = new String(payload == null ? new byte[0] : payload, StandardCharsets.UTF_8);
@@ -50,10 +51,8 @@ public class MqttIngestRoute extends RouteBuilder {
         var registry = exchange.getContext().getRegistry();
         try {
             PostedEvents events = PostedEvents.judge(payload == null ? new byte[0] : payload,
-                    registry.lookupByNameAndType("readingRules", ReadingRules.class), Integer.parseInt(
-                            exchange.getContext().resolvePropertyPlaceholders("{{ingest.http.maxEventsPerRequest}}").trim()),
-                    Integer.parseInt(exchange.getContext().resolvePropertyPlaceholders("{{ingest.http.maxEventBytes}}")
-                            .trim()));
+                    registry.lookupByNameAndType("readingRules", ReadingRules.class), limits.maxEventsPerRequest(),
+                    limits.maxEventBytes());
             accepted = events.accepted();
             for (PostedEvents.Rejected rejected : events.rejected()) {
                 deadLetters.add(new DeadLetter(key + "#" + rejected.index(), "MQTT event " + rejected.index() + ": "
