@@ -63,8 +63,10 @@ FROM event_streams;
 
 -- Readings stored per minute of ingestion time.
 CREATE OR REPLACE VIEW v_ingest_rate_per_minute AS
-SELECT minute, readings, lateReadings, round(readings / 60.0, 1) AS readingsPerSecond
-FROM ingest_minutes;
+SELECT minute, sum(readings)::bigint AS readings, sum(lateReadings)::bigint AS lateReadings,
+       round(sum(readings) / 60.0, 1) AS readingsPerSecond
+FROM ingest_minutes
+GROUP BY minute;
 
 -- Findings of the anomaly detectors (route detect-anomalies): one row per reading and detector.
 CREATE OR REPLACE VIEW v_anomalies AS

@@ -1,55 +1,82 @@
--- The analytics trigger's function (the trigger itself: V2, recreated on the partitioned table by V6). A repeatable
--- migration: Flyway runs it again whenever this file changes, after the versioned scripts, so the function has one
--- definition to edit. It keeps the maintained tables (windows, device health, event streams, watermarks, ingest
--- rate) in step with exactly the rows an INSERT added (its transition table `inserted`).
-CREATE OR REPLACE FUNCTION record_reading_analytics() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Stores a batch of readings and keeps the maintained tables (windows, device health, event streams, watermarks,
+-- ingest rate) in step with exactly the rows it added, in one statement: the INSERT ... ON CONFLICT DO NOTHING returns
+-- the rows it inserted (`inserted`) and every upsert below counts only those, so a replayed reading never counts twice
+-- and a crash never leaves rows without their metrics or metrics without their rows. The readings come as typed
+-- arrays, one per column (ReadingColumns); first_of_event marks the one reading that counts its event in
+-- event_streams, so no event costs a probe of the table. A repeatable migration: Flyway runs it again whenever this
+-- file changes, after the versioned scripts, so the function has one definition to edit.
+CREATE OR REPLACE FUNCTION store_readings(
+        event_ids uuid[], customer_ids text[], event_offsets bigint[], publishers text[], event_times timestamp[],
+        device_ids text[], measures text[], statuses text[], temperatures double precision[],
+        celsius double precision[], lates boolean[], extra_fields jsonb[], topics text[], partitions integer[],
+        offsets bigint[], kafka_timestamps timestamptz[], first_of_event boolean[])
+    RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     window_seconds CONSTANT INTEGER := metrics_window_seconds();
+    rows_added INTEGER;
 BEGIN
-    -- ORDER BY keeps row locks in one order across concurrent consumers, which rules out deadlocks between them
-    INSERT INTO device_metrics_1m AS m (customerId, deviceId, windowSeconds, windowStart, readings, temperatureSum,
-            temperatureMin, temperatureMax, successCount, errorCount, standbyCount, lateCount)
-    SELECT customerId, deviceId, window_seconds,
-           date_bin(make_interval(secs => window_seconds), eventTime, TIMESTAMP '2000-01-01'),
-           count(*), sum(temperatureCelsius::numeric), min(temperatureCelsius), max(temperatureCelsius),
-           count(*) FILTER (WHERE status = 'SUCCESS'), count(*) FILTER (WHERE status = 'ERROR'),
-           count(*) FILTER (WHERE status = 'STANDBY'), count(*) FILTER (WHERE late)
-    FROM inserted
-    GROUP BY 1, 2, 3, 4
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (customerId, deviceId, windowSeconds, windowStart) DO UPDATE SET
-        readings       = m.readings + excluded.readings,
-        temperatureSum = m.temperatureSum + excluded.temperatureSum,
-        temperatureMin = least(m.temperatureMin, excluded.temperatureMin),
-        temperatureMax = greatest(m.temperatureMax, excluded.temperatureMax),
-        successCount   = m.successCount + excluded.successCount,
-        errorCount     = m.errorCount + excluded.errorCount,
-        standbyCount   = m.standbyCount + excluded.standbyCount,
-        lateCount      = m.lateCount + excluded.lateCount,
-        updatedAt      = now();
-
-    INSERT INTO customer_metrics_1m AS m (customerId, windowSeconds, windowStart, readings, temperatureSum,
-            temperatureMin, temperatureMax, successCount, errorCount, standbyCount, lateCount)
-    SELECT customerId, window_seconds,
-           date_bin(make_interval(secs => window_seconds), eventTime, TIMESTAMP '2000-01-01'),
-           count(*), sum(temperatureCelsius::numeric), min(temperatureCelsius), max(temperatureCelsius),
-           count(*) FILTER (WHERE status = 'SUCCESS'), count(*) FILTER (WHERE status = 'ERROR'),
-           count(*) FILTER (WHERE status = 'STANDBY'), count(*) FILTER (WHERE late)
-    FROM inserted
-    GROUP BY 1, 2, 3
-    ORDER BY 1, 2, 3
-    ON CONFLICT (customerId, windowSeconds, windowStart) DO UPDATE SET
-        readings       = m.readings + excluded.readings,
-        temperatureSum = m.temperatureSum + excluded.temperatureSum,
-        temperatureMin = least(m.temperatureMin, excluded.temperatureMin),
-        temperatureMax = greatest(m.temperatureMax, excluded.temperatureMax),
-        successCount   = m.successCount + excluded.successCount,
-        errorCount     = m.errorCount + excluded.errorCount,
-        standbyCount   = m.standbyCount + excluded.standbyCount,
-        lateCount      = m.lateCount + excluded.lateCount,
-        updatedAt      = now();
-
-    WITH totals AS (
+    -- Each upsert takes its row locks in ORDER BY order, the same in every consumer, which rules out deadlocks
+    -- between them. Customers (and so their devices) stay in one Kafka partition, so consumers seldom meet at all.
+    WITH batch AS (
+        SELECT * FROM unnest(event_ids, customer_ids, event_offsets, publishers, event_times, device_ids, measures,
+                             statuses, temperatures, celsius, lates, extra_fields, topics, partitions, offsets,
+                             kafka_timestamps, first_of_event)
+            AS b(eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
+                 temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp,
+                 firstOfEvent)),
+    inserted AS (
+        INSERT INTO iot_device_events (eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure,
+                status, temperature, temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset,
+                kafkaTimestamp)
+        SELECT eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
+               temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp
+        FROM batch
+        ON CONFLICT (eventId, deviceId, eventTime) DO NOTHING
+        RETURNING eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
+                  temperatureCelsius, late, kafkaTopic, kafkaPartition),
+    device_windows AS (
+        INSERT INTO device_metrics_1m AS m (customerId, deviceId, windowSeconds, windowStart, readings,
+                temperatureSum, temperatureMin, temperatureMax, successCount, errorCount, standbyCount, lateCount)
+        SELECT customerId, deviceId, window_seconds,
+               date_bin(make_interval(secs => window_seconds), eventTime, TIMESTAMP '2000-01-01'),
+               count(*), sum(temperatureCelsius::numeric), min(temperatureCelsius), max(temperatureCelsius),
+               count(*) FILTER (WHERE status = 'SUCCESS'), count(*) FILTER (WHERE status = 'ERROR'),
+               count(*) FILTER (WHERE status = 'STANDBY'), count(*) FILTER (WHERE late)
+        FROM inserted
+        GROUP BY 1, 2, 3, 4
+        ORDER BY 1, 2, 3, 4
+        ON CONFLICT (customerId, deviceId, windowSeconds, windowStart) DO UPDATE SET
+            readings       = m.readings + excluded.readings,
+            temperatureSum = m.temperatureSum + excluded.temperatureSum,
+            temperatureMin = least(m.temperatureMin, excluded.temperatureMin),
+            temperatureMax = greatest(m.temperatureMax, excluded.temperatureMax),
+            successCount   = m.successCount + excluded.successCount,
+            errorCount     = m.errorCount + excluded.errorCount,
+            standbyCount   = m.standbyCount + excluded.standbyCount,
+            lateCount      = m.lateCount + excluded.lateCount,
+            updatedAt      = now()),
+    customer_windows AS (
+        INSERT INTO customer_metrics_1m AS m (customerId, windowSeconds, windowStart, readings, temperatureSum,
+                temperatureMin, temperatureMax, successCount, errorCount, standbyCount, lateCount)
+        SELECT customerId, window_seconds,
+               date_bin(make_interval(secs => window_seconds), eventTime, TIMESTAMP '2000-01-01'),
+               count(*), sum(temperatureCelsius::numeric), min(temperatureCelsius), max(temperatureCelsius),
+               count(*) FILTER (WHERE status = 'SUCCESS'), count(*) FILTER (WHERE status = 'ERROR'),
+               count(*) FILTER (WHERE status = 'STANDBY'), count(*) FILTER (WHERE late)
+        FROM inserted
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3
+        ON CONFLICT (customerId, windowSeconds, windowStart) DO UPDATE SET
+            readings       = m.readings + excluded.readings,
+            temperatureSum = m.temperatureSum + excluded.temperatureSum,
+            temperatureMin = least(m.temperatureMin, excluded.temperatureMin),
+            temperatureMax = greatest(m.temperatureMax, excluded.temperatureMax),
+            successCount   = m.successCount + excluded.successCount,
+            errorCount     = m.errorCount + excluded.errorCount,
+            standbyCount   = m.standbyCount + excluded.standbyCount,
+            lateCount      = m.lateCount + excluded.lateCount,
+            updatedAt      = now()),
+    totals AS (
         SELECT customerId, deviceId, count(*) AS readings, sum(temperatureCelsius::numeric) AS temperatureSum,
                min(temperatureCelsius) AS temperatureMin, max(temperatureCelsius) AS temperatureMax,
                count(*) FILTER (WHERE status = 'SUCCESS') AS successCount,
@@ -60,7 +87,7 @@ BEGIN
     latest AS (
         SELECT DISTINCT ON (customerId, deviceId) customerId, deviceId, eventTime, status, temperature, measure
         FROM inserted ORDER BY customerId, deviceId, eventTime DESC, eventId DESC),
-    upserted AS (
+    health AS (
         INSERT INTO device_health AS h (customerId, deviceId, firstSeen, lastSeen, lastEventTime, lastStatus,
                 lastTemperature, lastMeasure, state, previousState, since, readings, temperatureSum, temperatureMin,
                 temperatureMax, successCount, errorCount, standbyCount, lateCount)
@@ -87,44 +114,45 @@ BEGIN
             errorCount      = h.errorCount + excluded.errorCount,
             standbyCount    = h.standbyCount + excluded.standbyCount,
             lateCount       = h.lateCount + excluded.lateCount
-        RETURNING customerId, deviceId, previousState)
-    INSERT INTO device_state_changes (customerId, deviceId, state, previousState, changedAt)
-    SELECT customerId, deviceId, 'ONLINE', previousState, now() FROM upserted
-    WHERE previousState IS DISTINCT FROM 'ONLINE'
-    ORDER BY 1, 2;
-
-    -- an event is new when all its stored rows came in with this statement: one index probe per event, into the one
-    -- partition of its eventTime (a probe by eventId alone would visit every daily partition, so the cost of each
-    -- insert would grow with the days kept). A re-send with another eventTime is another reading, and so another event.
-    INSERT INTO event_streams AS s (customerId, eventPublisher, firstOffset, lastOffset, eventsSeen)
-    SELECT customerId, eventPublisher, min(eventOffset), max(eventOffset), count(*)
-    FROM (SELECT eventId, eventTime, customerId, eventPublisher, eventOffset, count(*) AS rowsAdded
-          FROM inserted GROUP BY eventId, eventTime, customerId, eventPublisher, eventOffset) e
-    WHERE rowsAdded = (SELECT count(*) FROM iot_device_events stored
-                       WHERE stored.eventId = e.eventId AND stored.eventTime = e.eventTime)
-    GROUP BY 1, 2
-    ORDER BY 1, 2
-    ON CONFLICT (customerId, eventPublisher) DO UPDATE SET
-        firstOffset = least(s.firstOffset, excluded.firstOffset),
-        lastOffset  = greatest(s.lastOffset, excluded.lastOffset),
-        eventsSeen  = s.eventsSeen + excluded.eventsSeen,
-        updatedAt   = now();
-
-    INSERT INTO stream_watermarks AS w (kafkaTopic, kafkaPartition, maxEventTime)
-    SELECT kafkaTopic, kafkaPartition, max(eventTime) FROM inserted
-    WHERE kafkaTopic IS NOT NULL
-    GROUP BY 1, 2
-    ORDER BY 1, 2
-    ON CONFLICT (kafkaTopic, kafkaPartition) DO UPDATE SET
-        maxEventTime = greatest(w.maxEventTime, excluded.maxEventTime),
-        updatedAt    = now();
-
-    INSERT INTO ingest_minutes AS r (minute, readings, lateReadings)
-    SELECT date_trunc('minute', now()), count(*), count(*) FILTER (WHERE late) FROM inserted
-    HAVING count(*) > 0
-    ON CONFLICT (minute) DO UPDATE SET
-        readings     = r.readings + excluded.readings,
-        lateReadings = r.lateReadings + excluded.lateReadings;
-    RETURN NULL;
+        RETURNING customerId, deviceId, previousState),
+    state_changes AS (
+        INSERT INTO device_state_changes (customerId, deviceId, state, previousState, changedAt)
+        SELECT customerId, deviceId, 'ONLINE', previousState, now() FROM health
+        WHERE previousState IS DISTINCT FROM 'ONLINE'
+        ORDER BY 1, 2),
+    -- an event counts once, with its first reading: a re-send with another eventTime is another reading, and so
+    -- another event; a replay inserts nothing and so counts nothing
+    streams AS (
+        INSERT INTO event_streams AS s (customerId, eventPublisher, firstOffset, lastOffset, eventsSeen)
+        SELECT i.customerId, i.eventPublisher, min(i.eventOffset), max(i.eventOffset), count(*)
+        FROM inserted i JOIN batch b USING (eventId, deviceId, eventTime)
+        WHERE b.firstOfEvent
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        ON CONFLICT (customerId, eventPublisher) DO UPDATE SET
+            firstOffset = least(s.firstOffset, excluded.firstOffset),
+            lastOffset  = greatest(s.lastOffset, excluded.lastOffset),
+            eventsSeen  = s.eventsSeen + excluded.eventsSeen,
+            updatedAt   = now()),
+    watermarks AS (
+        INSERT INTO stream_watermarks AS w (kafkaTopic, kafkaPartition, maxEventTime)
+        SELECT kafkaTopic, kafkaPartition, max(eventTime) FROM inserted
+        WHERE kafkaTopic IS NOT NULL
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        ON CONFLICT (kafkaTopic, kafkaPartition) DO UPDATE SET
+            maxEventTime = greatest(w.maxEventTime, excluded.maxEventTime),
+            updatedAt    = now()),
+    ingest_rate AS (
+        INSERT INTO ingest_minutes AS r (minute, kafkaPartition, readings, lateReadings)
+        SELECT date_trunc('minute', now()), coalesce(kafkaPartition, -1), count(*), count(*) FILTER (WHERE late)
+        FROM inserted
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        ON CONFLICT (minute, kafkaPartition) DO UPDATE SET
+            readings     = r.readings + excluded.readings,
+            lateReadings = r.lateReadings + excluded.lateReadings)
+    SELECT count(*) INTO rows_added FROM inserted;
+    RETURN rows_added;
 END
 $$;

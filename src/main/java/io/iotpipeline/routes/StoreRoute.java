@@ -2,11 +2,13 @@ package io.iotpipeline.routes;
 
 import java.util.ArrayList;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceReading;
-import io.iotpipeline.domain.ReadingRows;
+import io.iotpipeline.domain.ReadingColumns;
 import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -21,15 +23,12 @@ import org.springframework.dao.DataAccessException;
  */
 public class StoreRoute extends RouteBuilder {
 
-    // The whole batch is one statement with one parameter, the rows as JSON (ReadingRows), so the analytics trigger
-    // runs once per batch. "#" is camel-sql's positional parameter in an endpoint URI.
-    static final String INSERT_READINGS = "INSERT INTO iot_device_events (eventId, customerId, eventOffset,"
-            + " eventPublisher, eventTime, deviceId, measure, status, temperature, temperatureCelsius, late, extraFields,"
-            + " kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp)"
-            + " SELECT eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status,"
-            + " temperature, temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp"
-            + " FROM json_populate_recordset(NULL::iot_device_events, CAST(# AS json))"
-            + " ON CONFLICT (eventId, deviceId, eventTime) DO NOTHING";
+    // A row batch is one call with one typed array per column (ReadingColumns): the function inserts the rows and
+    // updates the analytics from exactly the rows it inserted, in one statement (sql/R__reading_analytics.sql).
+    // "#" is camel-sql's positional parameter in an endpoint URI.
+    static final String STORE_READINGS = "SELECT store_readings(CAST(# AS uuid[]), CAST(# AS text[]), #,"
+            + " CAST(# AS text[]), CAST(# AS timestamp[]), CAST(# AS text[]), CAST(# AS text[]), CAST(# AS text[]), #, #,"
+            + " #, CAST(# AS jsonb[]), CAST(# AS text[]), #, #, CAST(# AS timestamptz[]), #) AS stored";
 
     static final String INSERT_DEAD_LETTER = "INSERT INTO iot_dead_letters (deadLetterKey, reason, payload,"
             + " payloadLength, eventId, deviceId, kafkaTopic, kafkaPartition, kafkaOffset)"
@@ -70,6 +69,7 @@ public class StoreRoute extends RouteBuilder {
                 .doCatch(Exception.class).onWhen(StoreRoute::rejectedAsBadData)
                     // one row the database rejects must not hold back its batch: store that batch row by row
                     .setBody(variable("readings"))
+                    .process(exchange -> exchange.setProperty("countedEvents", new HashSet<String>()))
                     .log(LoggingLevel.WARN, "The database rejected a batch of ${body.size} rows"
                             + " (${exception.message}); storing it row by row")
                     .split(body()).stopOnException()
@@ -79,14 +79,21 @@ public class StoreRoute extends RouteBuilder {
                 .to("micrometer:timer:iot.write.batch?action=stop").id("measure-write-latency");
 
         from("direct:insert-readings").routeId("insert-readings").startupOrder(3)
-                .setBody(exchange -> ReadingRows.json(exchange.getMessage().getBody(List.class)))
-                .to("sql:" + INSERT_READINGS + "?dataSource=#dataSource").id("insert-readings-batch");
+                .setBody(exchange -> ReadingColumns.of(exchange.getMessage().getBody(List.class)))
+                .to("sql:" + STORE_READINGS + "?dataSource=#dataSource&outputType=SelectOne").id("insert-readings-batch");
 
+        // Row by row, the first reading of each event the database accepts counts the event (ReadingColumns): the
+        // events already counted in this batch are kept in the exchange property "countedEvents".
         from("direct:insert-one-reading").routeId("insert-one-reading").startupOrder(2)
                 .setProperty("reading", body())
                 .doTry()
-                    .setBody(exchange -> ReadingRows.json(List.of(exchange.getMessage().getBody(DeviceReading.class))))
-                    .to("sql:" + INSERT_READINGS + "?dataSource=#dataSource").id("insert-reading")
+                    .setBody(exchange -> {
+                        DeviceReading reading = exchange.getMessage().getBody(DeviceReading.class);
+                        return ReadingColumns.of(reading, !countedEvents(exchange).contains(ReadingColumns.eventKey(reading)));
+                    })
+                    .to("sql:" + STORE_READINGS + "?dataSource=#dataSource&outputType=SelectOne").id("insert-reading")
+                    .process(exchange -> countedEvents(exchange).add(ReadingColumns.eventKey(
+                            exchange.getProperty("reading", DeviceReading.class))))
                 .doCatch(Exception.class).onWhen(StoreRoute::rejectedAsBadData)
                     .setBody(exchange -> DeadLetter.ofRejectedReading(
                             exchange.getProperty("reading", DeviceReading.class),
@@ -114,13 +121,28 @@ public class StoreRoute extends RouteBuilder {
                 .to("sql:" + INSERT_DEAD_LETTER + "?dataSource=#dataSource");
     }
 
-    /** The readings in batches of at most {@code size} rows. */
+    /**
+     * The readings in batches of about {@code size} rows. An event's readings stay in one batch: the batch that
+     * stores its first reading counts the event (ReadingColumns).
+     */
     public static List<List<DeviceReading>> rowBatches(List<DeviceReading> readings, int size) {
         List<List<DeviceReading>> batches = new ArrayList<>();
-        for (int from = 0; from < readings.size(); from += size) {
-            batches.add(new ArrayList<>(readings.subList(from, Math.min(readings.size(), from + size))));
+        int from = 0;
+        while (from < readings.size()) {
+            int to = Math.min(readings.size(), from + size);
+            while (to < readings.size() && ReadingColumns.eventKey(readings.get(to))
+                    .equals(ReadingColumns.eventKey(readings.get(to - 1)))) {
+                to++;
+            }
+            batches.add(new ArrayList<>(readings.subList(from, to)));
+            from = to;
         }
         return batches;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Set<String> countedEvents(Exchange exchange) {
+        return exchange.getProperty("countedEvents", Set.class);
     }
 
     /**

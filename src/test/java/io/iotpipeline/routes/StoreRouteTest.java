@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class StoreRouteTest {
 
     @Test
-    void readingsAreCutIntoBatchesOfAtMostTheConfiguredRows() {
+    void readingsAreCutIntoBatchesOfTheConfiguredRows() {
         List<DeviceReading> readings = new ArrayList<>();
         for (int i = 0; i < 1201; i++) {
             readings.add(new DeviceReading(UUID.randomUUID(), "CI00100", i, "device", LocalDateTime.now(), "D001", "C",
@@ -24,5 +24,21 @@ class StoreRouteTest {
         assertEquals(List.of(500, 500, 201), batches.stream().map(List::size).toList());
         assertEquals(readings.get(1200).eventId(), batches.get(2).get(200).eventId());
         assertEquals(List.of(), StoreRoute.rowBatches(List.of(), 500));
+    }
+
+    @Test
+    void anEventsReadingsStayInOneBatch() {
+        List<DeviceReading> readings = new ArrayList<>();
+        LocalDateTime time = LocalDateTime.of(2026, 12, 1, 10, 0);
+        for (int event = 0; event < 4; event++) {
+            UUID eventId = UUID.randomUUID();
+            for (int device = 1; device <= 3; device++) {
+                readings.add(new DeviceReading(eventId, "CI00100", event, "device", time, "D00" + device, "C",
+                        "SUCCESS", 20, 20, null, new SourceRecord("t", 0, event, null, "{}"), false));
+            }
+        }
+        // a cut after 5 rows would split the second event
+        assertEquals(List.of(6, 6), StoreRoute.rowBatches(readings, 5).stream().map(List::size).toList());
+        assertEquals(List.of(3, 3, 3, 3), StoreRoute.rowBatches(readings, 1).stream().map(List::size).toList());
     }
 }

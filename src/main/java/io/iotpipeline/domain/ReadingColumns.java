@@ -1,0 +1,103 @@
+package io.iotpipeline.domain;
+
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A batch of readings as the parameters of {@code store_readings} (sql/R__reading_analytics.sql): one typed array per
+ * column, in the function's order, so the database reads each value once as what it is instead of parsing JSON text,
+ * and one statement stores the batch with its analytics.
+ * <p>
+ * {@code firstOfEvent} marks the one reading that counts its event in {@code event_streams}: the first reading of
+ * each event (eventId and eventTime) in the batch that the database does not reject. Which reading that is depends
+ * only on the batch's content, so a redelivered batch marks the same reading, which is then not inserted again.
+ */
+public final class ReadingColumns {
+
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
+
+    private ReadingColumns() {
+    }
+
+    /** The readings, the first of each event marked. */
+    public static List<Object> of(List<DeviceReading> readings) {
+        Set<String> events = new HashSet<>();
+        boolean[] first = new boolean[readings.size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = events.add(eventKey(readings.get(i)));
+        }
+        return of(readings, first);
+    }
+
+    /** One reading, marked as its event's first or not. */
+    public static List<Object> of(DeviceReading reading, boolean firstOfEvent) {
+        return of(List.of(reading), new boolean[] {firstOfEvent});
+    }
+
+    /** The event a reading belongs to: a re-send with another eventTime is another event. */
+    public static String eventKey(DeviceReading reading) {
+        return reading.eventId() + "@" + reading.eventTime();
+    }
+
+    private static List<Object> of(List<DeviceReading> readings, boolean[] firstOfEvent) {
+        int n = readings.size();
+        String[] eventIds = new String[n];
+        String[] customerIds = new String[n];
+        long[] eventOffsets = new long[n];
+        String[] publishers = new String[n];
+        String[] eventTimes = new String[n];
+        String[] deviceIds = new String[n];
+        String[] measures = new String[n];
+        String[] statuses = new String[n];
+        double[] temperatures = new double[n];
+        double[] celsius = new double[n];
+        boolean[] late = new boolean[n];
+        String[] extraFields = new String[n];
+        String[] topics = new String[n];
+        int[] partitions = new int[n];
+        long[] offsets = new long[n];
+        String[] kafkaTimestamps = new String[n];
+        for (int i = 0; i < n; i++) {
+            DeviceReading r = readings.get(i);
+            eventIds[i] = r.eventId().toString();
+            customerIds[i] = r.customerId();
+            eventOffsets[i] = r.eventOffset();
+            publishers[i] = r.eventPublisher();
+            eventTimes[i] = TIMESTAMP.format(r.eventTime());
+            deviceIds[i] = r.deviceId();
+            measures[i] = r.measure();
+            statuses[i] = r.status();
+            temperatures[i] = r.temperature();
+            celsius[i] = r.temperatureCelsius();
+            late[i] = r.late();
+            extraFields[i] = r.extraFields();
+            topics[i] = r.source().topic();
+            partitions[i] = r.source().partition();
+            offsets[i] = r.source().offset();
+            kafkaTimestamps[i] = r.source().timestamp() >= 0
+                    ? java.time.Instant.ofEpochMilli(r.source().timestamp()).toString() : null;
+        }
+        List<Object> columns = new ArrayList<>(17);
+        columns.add(eventIds);
+        columns.add(customerIds);
+        columns.add(eventOffsets);
+        columns.add(publishers);
+        columns.add(eventTimes);
+        columns.add(deviceIds);
+        columns.add(measures);
+        columns.add(statuses);
+        columns.add(temperatures);
+        columns.add(celsius);
+        columns.add(late);
+        columns.add(extraFields);
+        columns.add(topics);
+        columns.add(partitions);
+        columns.add(offsets);
+        columns.add(kafkaTimestamps);
+        columns.add(firstOfEvent);
+        return columns;
+    }
+}
