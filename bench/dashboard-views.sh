@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Dashboard query latency with ROWS readings (10 million by default) in iot_device_events.
 # Creates a fresh database, applies sql/ in Flyway's order, loads ROWS readings shaped like the simulator's
-# (10 customers x 20 devices, 3 devices per event, ~28 hours of event time, 2% late) through the same trigger the
-# pipeline writes through, then times each dashboard query as Power BI or Grafana would send it (median of 5 runs).
+# (10 customers x 20 devices, 3 devices per event, ~28 hours of event time, 2% late) through store_readings, the
+# function the pipeline writes through, then times each dashboard query as Power BI or Grafana would send it (median of 5 runs).
 # Usage: bash bench/dashboard-views.sh
 #   ROWS=10000000       readings to load
 #   PSQL="psql ..."     how to reach an admin session (default: the local cluster as the postgres OS user)
@@ -24,21 +24,24 @@ done
 
 EVENTS=$(((ROWS + 2) / 3))
 CHUNK=250000
-echo "loading $ROWS readings ($EVENTS events) through the analytics trigger..."
+echo "loading $ROWS readings ($EVENTS events) through store_readings..."
 start=$(date +%s)
 for ((from = 0; from < EVENTS; from += CHUNK)); do
   to=$((from + CHUNK - 1 < EVENTS - 1 ? from + CHUNK - 1 : EVENTS - 1))
   psql_bench -c "
-    INSERT INTO iot_device_events (eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure,
-        status, temperature, temperatureCelsius, late, kafkaTopic, kafkaPartition, kafkaOffset)
-    SELECT md5(e::text)::uuid, 'CI' || lpad((100 + e % 10)::text, 5, '0'), 10001 + e / 10, 'device',
-           TIMESTAMP '2026-01-01' + make_interval(secs => e * 0.03)
-               - CASE WHEN e % 50 = 0 THEN interval '12 minutes' ELSE interval '0' END,
-           'D' || lpad((1 + ((e / 10) * 3 + d) % 20)::text, 3, '0'), 'C',
-           (ARRAY['SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','ERROR','STANDBY'])[1 + (e + d) % 10],
-           round((20 + 10 * sin(e / 5000.0 + d))::numeric, 1), round((20 + 10 * sin(e / 5000.0 + d))::numeric, 1),
-           e % 50 = 0, 'device_stream', e % 3, e
-    FROM generate_series($from, $to) e, generate_series(0, 2) d"
+    SELECT store_readings(array_agg(eventId), array_agg(customerId), array_agg(eventOffset), array_agg(publisher),
+           array_agg(eventTime), array_agg(deviceId), array_agg(measure), array_agg(status), array_agg(temperature),
+           array_agg(temperature), array_agg(late), array_agg(NULL::jsonb), array_agg(topic), array_agg(kafkaPartition),
+           array_agg(kafkaOffset), array_agg(NULL::timestamptz), array_agg(d = 0))
+    FROM (SELECT md5(e::text)::uuid AS eventId, 'CI' || lpad((100 + e % 10)::text, 5, '0') AS customerId,
+                 (10001 + e / 10)::bigint AS eventOffset, 'device' AS publisher,
+                 TIMESTAMP '2026-01-01' + make_interval(secs => e * 0.03)
+                     - CASE WHEN e % 50 = 0 THEN interval '12 minutes' ELSE interval '0' END AS eventTime,
+                 'D' || lpad((1 + ((e / 10) * 3 + d) % 20)::text, 3, '0') AS deviceId, 'C' AS measure,
+                 (ARRAY['SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','ERROR','STANDBY'])[1 + (e + d) % 10] AS status,
+                 round((20 + 10 * sin(e / 5000.0 + d))::numeric, 1)::float8 AS temperature,
+                 e % 50 = 0 AS late, 'device_stream' AS topic, e % 3 AS kafkaPartition, e::bigint AS kafkaOffset, d
+          FROM generate_series($from, $to) e, generate_series(0, 2) d) r" > /dev/null
 done
 psql_bench -c "VACUUM ANALYZE"
 echo "loaded in $(( $(date +%s) - start )) s: $(psql_bench -c 'select count(*) from iot_device_events') readings," \

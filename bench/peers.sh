@@ -9,7 +9,7 @@
 # launch -> first row, launch -> last row, first -> last row, peak RSS, CPU of the process and of PostgreSQL (all its
 # processes, sampled while the run lasts). Then latency, produce -> row visible, at RATES readings/s for the raw loop
 # and the pipeline. Prints one table and writes target/bench-peers/results.json (with ratio_vs_spark, ratio_vs_raw).
-#   EVENTS=300000 CUSTOMERS=200 PARTITIONS=6 RATES="5000 20000" WARMUP_SECONDS=30 LATENCY_SECONDS=30
+#   EVENTS=300000 CUSTOMERS=200 DEVICES_PER_CUSTOMER=3 PARTITIONS=6 RATES="5000 20000" WARMUP_SECONDS=30 LATENCY_SECONDS=30
 #   CONTENDERS="seed raw pipeline"   LATENCY_CONTENDERS="raw pipeline" (empty: no latency runs)
 #   PIPELINE_SETTINGS="-Dstore.batch.maxEvents=2000 ..."   settings tried on the pipeline (empty: as shipped)
 #   PSQL="psql ..."  admin session (default: the local cluster as the postgres OS user)
@@ -19,6 +19,8 @@ ROOT=$(pwd)
 EVENTS=${EVENTS:-300000}
 READINGS=$((EVENTS * 3))
 CUSTOMERS=${CUSTOMERS:-200}
+# each customer has its devices, and every event reports 3 of them: 600 devices by default
+DEVICES_PER_CUSTOMER=${DEVICES_PER_CUSTOMER:-3}
 PARTITIONS=${PARTITIONS:-6}
 RATES=${RATES:-5000 20000}
 WARMUP_SECONDS=${WARMUP_SECONDS:-30}
@@ -65,7 +67,8 @@ await_line "$WORK/broker.log" "BROKER READY"
 PIPELINE=(-Dkafka.brokers=$BROKERS -Ddb.url=$DB_URL -Ddb.user=iot -Ddb.password=iot -Dcamel.server.port=0
           -Dprogress.intervalMs=1000 -Dkafka.topic.partitions=$PARTITIONS)
 SIMULATED=(-Dsimulator.devicesPerEvent.min=3 -Dsimulator.devicesPerEvent.max=3 -Dsimulator.duplicate.share=0
-           -Dsimulator.customers=$CUSTOMERS -Dsimulator.devices=$((CUSTOMERS * 3)))
+           -Dsimulator.customers=$CUSTOMERS -Dsimulator.devices=$DEVICES_PER_CUSTOMER
+           -Dsimulator.silence.everySeconds=0)
 
 publish() { # topic events rate log: the jar as a producer only
   java "${PIPELINE[@]}" "${SIMULATED[@]}" -Dkafka.topic="$1" -Dstore.enabled=false -Dhealth.enabled=false \

@@ -7,6 +7,7 @@ import io.iotpipeline.domain.EventReader;
 import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.RecordValue;
 import io.iotpipeline.domain.SourceRecord;
+import io.iotpipeline.domain.StoredReadings;
 import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -46,7 +47,11 @@ public class IngestRoute extends RouteBuilder {
                 .end()
                 .setBody(exchange -> exchange.getVariable("read", EventReader.Read.class).readings())
                 .to("direct:classify-lateness")
+                .setVariable("batchReadings", body())
                 .to("direct:store-readings")
+                // routes loaded from files (routes/*.yaml) get the stored readings here, not from the topic again
+                .setBody(exchange -> new StoredReadings(exchange.getVariable("batchReadings", List.class)))
+                .to("direct:readings-stored?failIfNoConsumers=false").id("hand-on-stored-readings")
                 .process(KafkaBatchCommit::commit).id("commit-kafka-offsets")
                 .process(exchange -> PipelineCounters.of(exchange).batchCommitted(
                         exchange.getProperty(KafkaBatchCommit.PROPERTY, KafkaBatchCommit.class).records()));

@@ -70,8 +70,10 @@ public class StoreRoute extends RouteBuilder {
                     // one row the database rejects must not hold back its batch: store that batch row by row
                     .setBody(variable("readings"))
                     .process(exchange -> exchange.setProperty("countedEvents", new HashSet<String>()))
+                    .process(exchange -> exchange.setVariable("rejection", firstLine(exchange.getProperty(
+                            Exchange.EXCEPTION_CAUGHT, Exception.class))))
                     .log(LoggingLevel.WARN, "The database rejected a batch of ${body.size} rows"
-                            + " (${exception.message}); storing it row by row")
+                            + " (${variable.rejection}); storing it row by row")
                     .split(body()).stopOnException()
                         .to("direct:insert-one-reading")
                     .end()

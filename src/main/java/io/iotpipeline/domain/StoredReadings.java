@@ -1,0 +1,31 @@
+package io.iotpipeline.domain;
+
+import java.util.List;
+
+/**
+ * The readings of one Kafka batch once they are stored, as routes loaded from files (routes/*.yaml) receive them on
+ * {@code direct:readings-stored}: they work on the readings the pipeline has already read and checked instead of
+ * reading and parsing the topic again. Not a record on purpose: simple's method calls on the body key a cache by the
+ * body's hash, which for a record would hash every reading.
+ */
+public final class StoredReadings {
+
+    private final List<DeviceReading> readings;
+
+    public StoredReadings(List<DeviceReading> readings) {
+        this.readings = List.copyOf(readings);
+    }
+
+    public List<DeviceReading> readings() {
+        return readings;
+    }
+
+    /** The readings above {@code celsius} °C, whatever unit the device sent them in. */
+    public List<DeviceReading> hotterThan(double celsius) {
+        return readings.stream().filter(r -> r.temperatureCelsius() > celsius).toList();
+    }
+
+    public int size() {
+        return readings.size();
+    }
+}
