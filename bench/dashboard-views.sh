@@ -32,7 +32,7 @@ for ((from = 0; from < EVENTS; from += CHUNK)); do
     SELECT store_readings(array_agg(eventId), array_agg(customerId), array_agg(eventOffset), array_agg(publisher),
            array_agg(eventTime), array_agg(deviceId), array_agg(measure), array_agg(status), array_agg(temperature),
            array_agg(temperature), array_agg(late), array_agg(NULL::jsonb), array_agg(topic), array_agg(kafkaPartition),
-           array_agg(kafkaOffset), array_agg(NULL::timestamptz), array_agg(d = 0))
+           array_agg(kafkaOffset), array_agg(NULL::timestamptz), array_agg(d = 0), NULL)
     FROM (SELECT md5(e::text)::uuid AS eventId, 'CI' || lpad((100 + e % 10)::text, 5, '0') AS customerId,
                  (10001 + e / 10)::bigint AS eventOffset, 'device' AS publisher,
                  TIMESTAMP '2026-01-01' + make_interval(secs => e * 0.03)

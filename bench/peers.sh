@@ -85,7 +85,7 @@ contender() { # name topic group: runs a contender (exec: started with &, $! is 
     raw) exec java -cp "$JAR" "$ROOT/bench/PlainRawLoop.java" "$BROKERS" "$2" "$DB_URL" iot iot ;;
     # shellcheck disable=SC2086
     pipeline) exec java $PIPELINE_JAVA_OPTS "${PIPELINE[@]}" -Dkafka.topic="$2" -Dkafka.consumer.groupId="$3" \
-                -Danomaly.consumer.groupId="$3-anomalies" -Dsimulator.enabled=false ${PIPELINE_SETTINGS:-} -jar "$JAR" ;;
+                -Dsimulator.enabled=false ${PIPELINE_SETTINGS:-} -jar "$JAR" ;;
   esac; }
 
 drain() { # name

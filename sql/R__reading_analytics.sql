@@ -3,13 +3,14 @@
 -- the rows it inserted (`inserted`) and every upsert below counts only those, so a replayed reading never counts twice
 -- and a crash never leaves rows without their metrics or metrics without their rows. The readings come as typed
 -- arrays, one per column (ReadingColumns); first_of_event marks the one reading that counts its event in
--- event_streams, so no event costs a probe of the table. A repeatable migration: Flyway runs it again whenever this
+-- event_streams, so no event costs a probe of the table. anomalies (JSON, may be NULL) are the detectors' findings
+-- for the batch: each is stored only if its reading is, so a batch read again adds no finding. A repeatable migration: Flyway runs it again whenever this
 -- file changes, after the versioned scripts, so the function has one definition to edit.
 CREATE OR REPLACE FUNCTION store_readings(
         event_ids uuid[], customer_ids text[], event_offsets bigint[], publishers text[], event_times timestamp[],
         device_ids text[], measures text[], statuses text[], temperatures double precision[],
         celsius double precision[], lates boolean[], extra_fields jsonb[], topics text[], partitions integer[],
-        offsets bigint[], kafka_timestamps timestamptz[], first_of_event boolean[])
+        offsets bigint[], kafka_timestamps timestamptz[], first_of_event boolean[], anomalies jsonb)
     RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     window_seconds CONSTANT INTEGER := metrics_window_seconds();
@@ -143,6 +144,16 @@ BEGIN
         ON CONFLICT (kafkaTopic, kafkaPartition) DO UPDATE SET
             maxEventTime = greatest(w.maxEventTime, excluded.maxEventTime),
             updatedAt    = now()),
+    findings AS (
+        INSERT INTO device_anomalies (eventId, deviceId, detector, customerId, score, expectedLow, expectedHigh,
+                observed, eventTime)
+        SELECT a.eventId, a.deviceId, a.detector, a.customerId, a.score, a.expectedLow, a.expectedHigh, a.observed,
+               a.eventTime
+        FROM jsonb_to_recordset(coalesce(anomalies, '[]')) AS a(eventId uuid, deviceId text, detector text,
+                 customerId text, score double precision, expectedLow double precision,
+                 expectedHigh double precision, observed double precision, eventTime timestamp)
+        JOIN inserted i ON i.eventId = a.eventId AND i.deviceId = a.deviceId AND i.eventTime = a.eventTime
+        ON CONFLICT (eventId, deviceId, detector) DO NOTHING),
     ingest_rate AS (
         INSERT INTO ingest_minutes AS r (minute, kafkaPartition, readings, lateReadings)
         SELECT date_trunc('minute', now()), coalesce(kafkaPartition, -1), count(*), count(*) FILTER (WHERE late)

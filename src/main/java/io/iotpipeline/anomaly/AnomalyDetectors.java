@@ -9,16 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The online detectors over each device's readings, fed in the order they are stored. State is per device
- * (customer/device), a few numbers each, and bounded: at most {@code maxDevices} devices, the least recently seen is
- * forgotten first. Not thread-safe: one instance per consumer thread (a customer's readings stay in one partition).
+ * The online detectors over each device's readings. State is per device (customer/device), a few numbers each, and
+ * bounded: at most {@code maxDevices} devices, the least recently seen is forgotten first. Thread-safe: the ingest
+ * threads share one instance, so a device's readings are judged together whichever partition and thread they came
+ * through; a batch is judged under one lock, which costs little next to storing it.
  */
 public final class AnomalyDetectors {
 
+    /** Event times remembered per device to recognise a reading seen before (a redelivery or a duplicate). */
+    private static final int REMEMBERED_READINGS = 16;
+
     private final DetectorSettings settings;
     private final Map<String, DeviceState> devices;
-    /** Each touched device's state as it was when the current batch began; null outside a batch. */
-    private Map<String, DeviceState> undo;
 
     public AnomalyDetectors(DetectorSettings settings) {
         this.settings = settings;
@@ -30,31 +32,46 @@ public final class AnomalyDetectors {
         };
     }
 
+    /** A batch's findings, and how each device it touched was before it, to {@link #rollback} it. */
+    public record Judgement(List<Anomaly> found, Map<String, DeviceState> before) {
+    }
+
     /**
-     * Starts a batch: until {@link #commit()} the detectors remember how each device was before it, so a batch that
-     * could not be stored can be {@link #rollback() rolled back} and judged again when it is read again.
+     * Judges a batch's readings, each device's in event-time order (a batch may hold them in any order), and
+     * remembers how each device was before, so a batch that could not be stored can be rolled back and judged again
+     * when it is read again.
      */
-    public void begin() {
-        undo = new java.util.HashMap<>();
-    }
-
-    /** The batch's findings are stored: forget how the devices were. */
-    public void commit() {
-        undo = null;
-    }
-
-    /** The batch's findings could not be stored: the devices are as before the batch. */
-    public void rollback() {
-        if (undo != null) {
-            undo.forEach((key, before) -> {
-                if (before == null) {
-                    devices.remove(key);
-                } else {
-                    devices.put(key, before);
+    public synchronized Judgement judge(List<Observation> readings) {
+        List<Observation> inEventTimeOrder = new ArrayList<>(readings);
+        inEventTimeOrder.sort(java.util.Comparator.comparing(Observation::eventTime));
+        Map<String, DeviceState> before = new java.util.HashMap<>();
+        List<Anomaly> found = new ArrayList<>();
+        Judgement judgement = new Judgement(found, before);
+        try {
+            for (Observation reading : inEventTimeOrder) {
+                String key = key(reading);
+                if (!before.containsKey(key)) {
+                    DeviceState state = devices.get(key);
+                    before.put(key, state == null ? null : state.copy());
                 }
-            });
-            undo = null;
+                found.addAll(observe(reading));
+            }
+        } catch (RuntimeException e) {
+            rollback(judgement);
+            throw e;
         }
+        return judgement;
+    }
+
+    /** The batch could not be stored: the devices it touched are as before it. */
+    public synchronized void rollback(Judgement judgement) {
+        judgement.before().forEach((key, before) -> {
+            if (before == null) {
+                devices.remove(key);
+            } else {
+                devices.put(key, before);
+            }
+        });
     }
 
     /** Devices with state, at most {@code maxDevices}. */
@@ -63,21 +80,26 @@ public final class AnomalyDetectors {
     }
 
     /**
-     * Feeds one reading; returns what it reveals, usually nothing. Readings are judged in event-time order per device:
-     * one not newer than the device's newest seen (a redelivery, a replay, or a late reading) is skipped, so feeding
-     * the same readings twice finds nothing twice.
+     * Feeds one reading; returns what it reveals, usually nothing. A reading seen before (a redelivery or a duplicate)
+     * is skipped, and so is one older than the device's newest judged reading by more than the reorder window, so
+     * feeding the same readings twice finds nothing twice.
      */
-    public List<Anomaly> observe(Observation reading) {
-        String key = reading.customerId() + "/" + reading.deviceId();
-        if (undo != null && !undo.containsKey(key)) {
-            DeviceState before = devices.get(key);
-            undo.put(key, before == null ? null : before.copy());
-        }
-        DeviceState state = devices.computeIfAbsent(key, k -> new DeviceState());
-        if (state.newest != null && !reading.eventTime().isAfter(state.newest)) {
+    public synchronized List<Anomaly> observe(Observation reading) {
+        DeviceState state = devices.computeIfAbsent(key(reading), k -> new DeviceState());
+        if (state.newest != null && reading.eventTime().isBefore(state.newest.minus(settings.reorderWindow()))) {
             return List.of();
         }
-        state.newest = reading.eventTime();
+        long micros = micros(reading.eventTime());
+        for (long seen : state.recent) {
+            if (seen == micros) {
+                return List.of();
+            }
+        }
+        state.recent[state.nextRecent] = micros;
+        state.nextRecent = (state.nextRecent + 1) % REMEMBERED_READINGS;
+        if (state.newest == null || reading.eventTime().isAfter(state.newest)) {
+            state.newest = reading.eventTime();
+        }
         List<Anomaly> found = new ArrayList<>(1);
         if (settings.spikeEnabled()) {
             spike(state, reading, found);
@@ -92,6 +114,14 @@ public final class AnomalyDetectors {
             errorBurst(state, reading, found);
         }
         return found;
+    }
+
+    private static String key(Observation reading) {
+        return reading.customerId() + "/" + reading.deviceId();
+    }
+
+    private static long micros(LocalDateTime time) {
+        return time.toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000 + time.getNano() / 1_000;
     }
 
     /** Exponentially weighted mean and variance; a reading is judged before it is learned, a spike learned clipped. */
@@ -193,8 +223,14 @@ public final class AnomalyDetectors {
     }
 
     /** A few numbers per device. */
-    private static final class DeviceState {
+    public static final class DeviceState {
         LocalDateTime newest;
+        final long[] recent = new long[REMEMBERED_READINGS];
+        int nextRecent;
+
+        {
+            java.util.Arrays.fill(recent, Long.MIN_VALUE);
+        }
         long spikeReadings;
         double spikeLast = Double.NaN;
         double spikeMean;
@@ -212,6 +248,8 @@ public final class AnomalyDetectors {
         DeviceState copy() {
             DeviceState copy = new DeviceState();
             copy.newest = newest;
+            System.arraycopy(recent, 0, copy.recent, 0, REMEMBERED_READINGS);
+            copy.nextRecent = nextRecent;
             copy.spikeReadings = spikeReadings;
             copy.spikeLast = spikeLast;
             copy.spikeMean = spikeMean;

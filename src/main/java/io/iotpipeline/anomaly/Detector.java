@@ -15,4 +15,13 @@ public enum Detector {
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
+
+    public static Detector ofId(String id) {
+        for (Detector detector : values()) {
+            if (detector.id().equals(id)) {
+                return detector;
+            }
+        }
+        throw new IllegalArgumentException("no detector " + id);
+    }
 }

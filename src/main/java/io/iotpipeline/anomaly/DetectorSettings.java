@@ -17,17 +17,20 @@ import java.util.function.Function;
  * @param driftFor       how long (event time) the running mean must stay outside the band
  * @param burstErrors    more ERROR statuses than this within burstWindow make a burst
  * @param maxDevices     devices whose state is kept; the least recently seen is dropped first
+ * @param reorderWindow  how much older than a device's newest judged reading a reading may be and still be judged:
+ *                       readings of one device that travel through several Kafka partitions (events produced without
+ *                       a key) arrive out of order across batches; older ones are skipped
  */
 public record DetectorSettings(
         boolean spikeEnabled, double spikeAlpha, double spikeSigmas, int spikeWarmup, double spikeMinStd,
         boolean stuckEnabled, int stuckRepeats,
         boolean driftEnabled, int driftWarmup, double driftAlpha, double driftBand, Duration driftFor,
         boolean burstEnabled, int burstErrors, Duration burstWindow,
-        int maxDevices) {
+        int maxDevices, Duration reorderWindow) {
 
     public static DetectorSettings defaults() {
         return new DetectorSettings(true, 0.1, 5, 20, 0.5, true, 10, true, 50, 0.1, 5, Duration.ofSeconds(60),
-                true, 12, Duration.ofSeconds(60), 100_000);
+                true, 12, Duration.ofSeconds(60), 100_000, Duration.ofSeconds(600));
     }
 
     public static DetectorSettings fromProperties(Function<String, String> property) {
@@ -47,6 +50,7 @@ public record DetectorSettings(
                 Boolean.parseBoolean(property.apply("anomaly.error-burst.enabled")),
                 Integer.parseInt(property.apply("anomaly.error-burst.errors")),
                 Duration.ofSeconds(Long.parseLong(property.apply("anomaly.error-burst.windowSeconds"))),
-                Integer.parseInt(property.apply("anomaly.maxDevices")));
+                Integer.parseInt(property.apply("anomaly.maxDevices")),
+                Duration.ofSeconds(Long.parseLong(property.apply("anomaly.reorderSeconds"))));
     }
 }

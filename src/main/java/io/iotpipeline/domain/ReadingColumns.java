@@ -14,6 +14,8 @@ import java.util.Set;
  * {@code firstOfEvent} marks the one reading that counts its event in {@code event_streams}: the first reading of
  * each event (eventId and eventTime) in the batch that the database does not reject. Which reading that is depends
  * only on the batch's content, so a redelivered batch marks the same reading, which is then not inserted again.
+ * {@code anomalies} are the detectors' findings for the batch, as JSON rows of {@code device_anomalies}: the function
+ * stores those whose reading it inserted.
  */
 public final class ReadingColumns {
 
@@ -22,19 +24,19 @@ public final class ReadingColumns {
     private ReadingColumns() {
     }
 
-    /** The readings, the first of each event marked. */
-    public static List<Object> of(List<DeviceReading> readings) {
+    /** The readings, the first of each event marked, and the findings for them. */
+    public static List<Object> of(List<DeviceReading> readings, String anomalies) {
         Set<String> events = new HashSet<>();
         boolean[] first = new boolean[readings.size()];
         for (int i = 0; i < first.length; i++) {
             first[i] = events.add(eventKey(readings.get(i)));
         }
-        return of(readings, first);
+        return of(readings, first, anomalies);
     }
 
-    /** One reading, marked as its event's first or not. */
-    public static List<Object> of(DeviceReading reading, boolean firstOfEvent) {
-        return of(List.of(reading), new boolean[] {firstOfEvent});
+    /** One reading, marked as its event's first or not, and the findings for it. */
+    public static List<Object> of(DeviceReading reading, boolean firstOfEvent, String anomalies) {
+        return of(List.of(reading), new boolean[] {firstOfEvent}, anomalies);
     }
 
     /** The event a reading belongs to: a re-send with another eventTime is another event. */
@@ -42,7 +44,7 @@ public final class ReadingColumns {
         return reading.eventId() + "@" + reading.eventTime();
     }
 
-    private static List<Object> of(List<DeviceReading> readings, boolean[] firstOfEvent) {
+    private static List<Object> of(List<DeviceReading> readings, boolean[] firstOfEvent, String anomalies) {
         int n = readings.size();
         String[] eventIds = new String[n];
         String[] customerIds = new String[n];
@@ -80,7 +82,7 @@ public final class ReadingColumns {
             kafkaTimestamps[i] = r.source().timestamp() >= 0
                     ? java.time.Instant.ofEpochMilli(r.source().timestamp()).toString() : null;
         }
-        List<Object> columns = new ArrayList<>(17);
+        List<Object> columns = new ArrayList<>(18);
         columns.add(eventIds);
         columns.add(customerIds);
         columns.add(eventOffsets);
@@ -98,6 +100,7 @@ public final class ReadingColumns {
         columns.add(offsets);
         columns.add(kafkaTimestamps);
         columns.add(firstOfEvent);
+        columns.add(anomalies == null ? "[]" : anomalies);
         return columns;
     }
 }

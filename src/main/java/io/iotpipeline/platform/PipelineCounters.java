@@ -61,8 +61,9 @@ public class PipelineCounters {
         }
     }
 
-    public void anomalies(java.util.List<io.iotpipeline.anomaly.Anomaly> found) {
-        found.forEach(anomaly -> anomalies.get(anomaly.detector()).incrementAndGet());
+    /** A stored finding sent to the alerts topic; the detector as stored (spike, stuck, drift, error-burst). */
+    public void anomalySent(String detectorId) {
+        anomalies.get(io.iotpipeline.anomaly.Detector.ofId(detectorId)).incrementAndGet();
     }
 
     public void lateReadings(int count) {

@@ -47,11 +47,12 @@ public class IngestRoute extends RouteBuilder {
                 .end()
                 .setBody(exchange -> exchange.getVariable("read", EventReader.Read.class).readings())
                 .to("direct:classify-lateness")
+                .to("direct:detect-anomalies")
                 .setVariable("batchReadings", body())
                 .to("direct:store-readings")
                 // routes loaded from files (routes/*.yaml) get the stored readings here, not from the topic again
                 .setBody(exchange -> new StoredReadings(exchange.getVariable("batchReadings", List.class)))
-                .to("direct:readings-stored?failIfNoConsumers=false").id("hand-on-stored-readings")
+                .to("direct:readings-stored?block=false&failIfNoConsumers=false").id("hand-on-stored-readings")
                 .process(KafkaBatchCommit::commit).id("commit-kafka-offsets")
                 .process(exchange -> PipelineCounters.of(exchange).batchCommitted(
                         exchange.getProperty(KafkaBatchCommit.PROPERTY, KafkaBatchCommit.class).records()));

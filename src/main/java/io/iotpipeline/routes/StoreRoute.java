@@ -28,7 +28,7 @@ public class StoreRoute extends RouteBuilder {
     // "#" is camel-sql's positional parameter in an endpoint URI.
     static final String STORE_READINGS = "SELECT store_readings(CAST(# AS uuid[]), CAST(# AS text[]), #,"
             + " CAST(# AS text[]), CAST(# AS timestamp[]), CAST(# AS text[]), CAST(# AS text[]), CAST(# AS text[]), #, #,"
-            + " #, CAST(# AS jsonb[]), CAST(# AS text[]), #, #, CAST(# AS timestamptz[]), #) AS stored";
+            + " #, CAST(# AS jsonb[]), CAST(# AS text[]), #, #, CAST(# AS timestamptz[]), #, CAST(# AS jsonb)) AS stored";
 
     static final String INSERT_DEAD_LETTER = "INSERT INTO iot_dead_letters (deadLetterKey, reason, payload,"
             + " payloadLength, eventId, deviceId, kafkaTopic, kafkaPartition, kafkaOffset)"
@@ -81,7 +81,7 @@ public class StoreRoute extends RouteBuilder {
                 .to("micrometer:timer:iot.write.batch?action=stop").id("measure-write-latency");
 
         from("direct:insert-readings").routeId("insert-readings").startupOrder(3)
-                .setBody(exchange -> ReadingColumns.of(exchange.getMessage().getBody(List.class)))
+                .setBody(exchange -> ReadingColumns.of(exchange.getMessage().getBody(List.class), anomalies(exchange)))
                 .to("sql:" + STORE_READINGS + "?dataSource=#dataSource&outputType=SelectOne").id("insert-readings-batch");
 
         // Row by row, the first reading of each event the database accepts counts the event (ReadingColumns): the
@@ -91,7 +91,8 @@ public class StoreRoute extends RouteBuilder {
                 .doTry()
                     .setBody(exchange -> {
                         DeviceReading reading = exchange.getMessage().getBody(DeviceReading.class);
-                        return ReadingColumns.of(reading, !countedEvents(exchange).contains(ReadingColumns.eventKey(reading)));
+                        return ReadingColumns.of(reading, !countedEvents(exchange).contains(ReadingColumns.eventKey(reading)),
+                                anomalies(exchange));
                     })
                     .to("sql:" + STORE_READINGS + "?dataSource=#dataSource&outputType=SelectOne").id("insert-reading")
                     .process(exchange -> countedEvents(exchange).add(ReadingColumns.eventKey(
@@ -140,6 +141,11 @@ public class StoreRoute extends RouteBuilder {
             from = to;
         }
         return batches;
+    }
+
+    /** The detectors' findings for the Kafka batch (DetectRoute), stored with their readings. */
+    static String anomalies(Exchange exchange) {
+        return exchange.getVariable(DetectRoute.ANOMALIES, String.class);
     }
 
     @SuppressWarnings("unchecked")

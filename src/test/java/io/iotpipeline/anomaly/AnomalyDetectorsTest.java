@@ -52,7 +52,8 @@ class AnomalyDetectorsTest {
         feed(detectors, readings);
         assertEquals(1, detectors.observe(reading(100, 35, "SUCCESS")).size());
         assertEquals(List.of(), detectors.observe(reading(100, 35, "SUCCESS")), "the same reading again");
-        assertEquals(List.of(), detectors.observe(reading(50, 35, "SUCCESS")), "a late reading");
+        assertEquals(List.of(), detectors.observe(reading(100 - 601, 35, "SUCCESS")), "older than the reorder window");
+        assertEquals(1, detectors.observe(reading(50, 35, "SUCCESS")).size(), "out of order, within the window");
     }
 
     @Test
@@ -61,14 +62,37 @@ class AnomalyDetectorsTest {
         feed(detectors, steady(0, 100));
         List<Observation> batch = List.of(reading(100, 35, "SUCCESS"), reading(101, 20, "SUCCESS"),
                 new Observation("CI00100", "D002", "x", T0, 20, "SUCCESS"));
-        detectors.begin();
-        assertEquals(1, feed(detectors, batch).size());
-        detectors.rollback();
+        AnomalyDetectors.Judgement judged = detectors.judge(batch);
+        assertEquals(1, judged.found().size());
+        detectors.rollback(judged);
         assertEquals(1, detectors.trackedDevices(), "a device first seen in the batch is forgotten");
-        detectors.begin();
-        assertEquals(1, feed(detectors, batch).size(), "the spike is found again");
-        detectors.commit();
-        assertEquals(List.of(), feed(detectors, batch), "once stored, a redelivery finds nothing");
+        assertEquals(1, detectors.judge(batch).found().size(), "the spike is found again");
+        assertEquals(List.of(), detectors.judge(batch).found(), "once judged, a redelivery finds nothing");
+    }
+
+    @Test
+    void aBatchIsJudgedInEventTimeOrderPerDevice() {
+        AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
+        List<Observation> shuffled = new ArrayList<>(steady(0, 100));
+        shuffled.add(reading(100, 35, "SUCCESS"));
+        java.util.Collections.shuffle(shuffled, new java.util.Random(3));
+        List<Anomaly> found = detectors.judge(shuffled).found();
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("e100", found.get(0).eventId());
+    }
+
+    @Test
+    void readingsOfOneDeviceFromSeveralPartitionsAreJudgedAcrossBatches() {
+        // a keyless producer spread the device's readings over three partitions: each batch holds one partition's share
+        AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
+        List<List<Observation>> partitions = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int i = 0; i < 600; i++) {
+            Observation reading = i == 450 ? reading(i, 51, "SUCCESS") : reading(i, 21 + 0.2 * Math.sin(i * 1.7), "SUCCESS");
+            partitions.get(i % 3).add(reading);
+        }
+        List<Anomaly> found = new ArrayList<>();
+        partitions.forEach(batch -> found.addAll(detectors.judge(batch).found()));
+        assertEquals(List.of("e450"), found.stream().map(Anomaly::eventId).toList());
     }
 
     @Test
@@ -132,7 +156,7 @@ class AnomalyDetectorsTest {
     void stateIsBoundedToTheConfiguredNumberOfDevices() {
         DetectorSettings defaults = DetectorSettings.defaults();
         AnomalyDetectors detectors = new AnomalyDetectors(new DetectorSettings(true, 0.1, 5, 30, 0.5, true, 10, true, 50,
-                0.1, 5, java.time.Duration.ofSeconds(60), true, 10, defaults.burstWindow(), 100));
+                0.1, 5, java.time.Duration.ofSeconds(60), true, 10, defaults.burstWindow(), 100, defaults.reorderWindow()));
         for (int d = 0; d < 1000; d++) {
             detectors.observe(new Observation("CI00100", "D" + d, "e", T0, 20, "SUCCESS"));
         }
@@ -152,7 +176,7 @@ class AnomalyDetectorsTest {
     void switchedOffDetectorsStaySilent() {
         DetectorSettings defaults = DetectorSettings.defaults();
         AnomalyDetectors detectors = new AnomalyDetectors(new DetectorSettings(false, 0.1, 5, 30, 0.5, false, 10, false,
-                50, 0.1, 5, defaults.driftFor(), false, 10, defaults.burstWindow(), 100));
+                50, 0.1, 5, defaults.driftFor(), false, 10, defaults.burstWindow(), 100, defaults.reorderWindow()));
         feed(detectors, steady(0, 100));
         assertEquals(List.of(), detectors.observe(reading(100, 90, "ERROR")));
     }

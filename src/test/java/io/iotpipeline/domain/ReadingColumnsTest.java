@@ -21,8 +21,9 @@ class ReadingColumnsTest {
     @Test
     void aBatchIsOneTypedArrayPerColumnInTheFunctionsOrder() {
         UUID eventId = UUID.fromString("e3cb26d3-41b2-49a2-84f3-0156ed8d7502");
-        List<Object> columns = ReadingColumns.of(List.of(reading(eventId, "D001", TIME, 1672917233700L)));
-        assertEquals(17, columns.size());
+        List<Object> columns = ReadingColumns.of(List.of(reading(eventId, "D001", TIME, 1672917233700L)), null);
+        assertEquals(18, columns.size());
+        assertEquals("[]", columns.get(17), "no findings");
         assertArrayEquals(new String[] {"e3cb26d3-41b2-49a2-84f3-0156ed8d7502"}, (String[]) columns.get(0));
         assertArrayEquals(new String[] {"CI00103"}, (String[]) columns.get(1));
         assertArrayEquals(new long[] {10001}, (long[]) columns.get(2));
@@ -36,7 +37,7 @@ class ReadingColumnsTest {
         assertArrayEquals(new long[] {41}, (long[]) columns.get(14));
         assertArrayEquals(new String[] {"2023-01-05T11:13:53.700Z"}, (String[]) columns.get(15));
         assertArrayEquals(new String[] {null},
-                (String[]) ReadingColumns.of(List.of(reading(eventId, "D001", TIME, -1))).get(15));
+                (String[]) ReadingColumns.of(List.of(reading(eventId, "D001", TIME, -1)), null).get(15));
     }
 
     @Test
@@ -44,9 +45,9 @@ class ReadingColumnsTest {
         UUID one = UUID.randomUUID();
         UUID two = UUID.randomUUID();
         List<Object> columns = ReadingColumns.of(List.of(reading(one, "D001", TIME, 1), reading(one, "D002", TIME, 1),
-                reading(two, "D001", TIME, 1), reading(one, "D001", TIME, 1), reading(one, "D001", TIME.plusSeconds(1), 1)));
+                reading(two, "D001", TIME, 1), reading(one, "D001", TIME, 1), reading(one, "D001", TIME.plusSeconds(1), 1)), "[]");
         // the same event sent twice counts once; with another eventTime it is another event
         assertArrayEquals(new boolean[] {true, false, true, false, true}, (boolean[]) columns.get(16));
-        assertArrayEquals(new boolean[] {false}, (boolean[]) ReadingColumns.of(reading(one, "D001", TIME, 1), false).get(16));
+        assertArrayEquals(new boolean[] {false}, (boolean[]) ReadingColumns.of(reading(one, "D001", TIME, 1), false, "[]").get(16));
     }
 }

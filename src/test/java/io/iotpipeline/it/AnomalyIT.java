@@ -3,6 +3,7 @@ package io.iotpipeline.it;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 import io.iotpipeline.domain.ReadingRules;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The detect-anomalies route on the embedded, real Kafka and PostgreSQL: a spike becomes one row and one alert,
@@ -38,6 +40,7 @@ class AnomalyIT {
     void startPipeline() throws Exception {
         servers = EmbeddedServers.onFreePorts("iot-anomaly-it");
         servers.properties().put("simulator.enabled", "false");
+        servers.properties().put("kafka.topic.partitions", "6");
         main = servers.startPipeline();
         topic = servers.topic();
         alerts = new TopicContents(topic.brokers(), "device_alerts");
@@ -75,7 +78,7 @@ class AnomalyIT {
         topic.send("CI00700", marker);
         Eventually.await(Duration.ofSeconds(60), "the marker stored", () -> rows.count(
                 "select count(*) from iot_device_events where eventId = '" + eventId(marker) + "'") == 1);
-        Thread.sleep(2000); // the detector route reads the same records as the store route, at its own pace
+        Thread.sleep(2000); // the alerts are sent after the findings are stored
         assertEquals(1, rows.count("select count(*) from device_anomalies"));
         assertEquals(1, alerts.all().stream().filter(r -> r.value().contains("\"alert\":\"anomaly\"")).count());
     }
@@ -118,11 +121,38 @@ class AnomalyIT {
         assertEquals(400, get.apply("anomalies?detector=bogus").statusCode());
     }
 
+    @Test
+    @Order(4)
+    void aSpikeIsFoundWhenTheDevicesEventsAreProducedWithoutAKey() throws Exception {
+        // 600 readings of one device at 21 ± 0.2 °C and one at 51 °C, spread over the topic's six partitions: the
+        // ingest threads read them in batches from different partitions, out of order across batches
+        String[] events = new String[600];
+        for (int i = 0; i < events.length; i++) {
+            double celsius = i == 450 ? 51 : 21 + 0.2 * Math.sin(i * 1.7);
+            events[i] = reading("CI00701", "D002", 10001 + i, START.plusNanos(500_000_000L * i), celsius);
+        }
+        topic.sendWithoutKey(events);
+        String spike = eventId(events[450]);
+        Eventually.await(Duration.ofSeconds(60), "all 600 readings stored", () -> rows.count(
+                "select count(*) from iot_device_events where customerId = 'CI00701'") == 600);
+        Eventually.await(Duration.ofSeconds(30), "the spike found", () -> rows.count(
+                "select count(*) from device_anomalies where customerId = 'CI00701'") > 0);
+        assertEquals(List.of(spike + " spike"), rows.query("select eventId || ' ' || detector as finding"
+                + " from device_anomalies where customerId = 'CI00701'").stream()
+                .map(row -> row.values().iterator().next().toString()).toList(), "the spike and nothing else");
+        assertTrue(rows.count("select count(distinct kafkaPartition) from iot_device_events"
+                + " where customerId = 'CI00701'") == 6, "the readings came through every partition");
+    }
+
+    static String reading(String customerId, String deviceId, int offset, LocalDateTime time, double celsius) {
+        return "{\"eventId\":\"" + UUID.randomUUID() + "\",\"eventOffset\":" + offset + ",\"eventPublisher\":\"device\","
+                + "\"customerId\":\"" + customerId + "\",\"data\":{\"devices\":[{\"deviceId\":\"" + deviceId
+                + "\",\"temperature\":" + Math.round(celsius * 10) / 10.0 + ",\"measure\":\"C\",\"status\":\"SUCCESS\"}]},"
+                + "\"eventTime\":\"" + time.format(ReadingRules.EVENT_TIME_WRITTEN) + "\"}";
+    }
+
     static String reading(int i, double celsius) {
-        return "{\"eventId\":\"" + UUID.randomUUID() + "\",\"eventOffset\":" + (10001 + i) + ",\"eventPublisher\":\"device\","
-                + "\"customerId\":\"CI00700\",\"data\":{\"devices\":[{\"deviceId\":\"D001\",\"temperature\":"
-                + Math.round(celsius * 10) / 10.0 + ",\"measure\":\"C\",\"status\":\"SUCCESS\"}]},\"eventTime\":\""
-                + START.plusSeconds(2L * i).format(ReadingRules.EVENT_TIME_WRITTEN) + "\"}";
+        return reading("CI00700", "D001", 10001 + i, START.plusSeconds(2L * i), celsius);
     }
 
     static String eventId(String event) {

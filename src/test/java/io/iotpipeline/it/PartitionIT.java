@@ -34,7 +34,7 @@ class PartitionIT {
         return "SELECT store_readings(ARRAY['" + eventId + "']::uuid[], ARRAY['CI00900'], ARRAY[10001::bigint],"
                 + " ARRAY['device'], ARRAY[TIMESTAMP '" + eventTime + "'], ARRAY['" + deviceId + "'], ARRAY['C'],"
                 + " ARRAY['SUCCESS'], ARRAY[20::float8], ARRAY[20::float8], ARRAY[false], ARRAY[NULL::jsonb], ARRAY['t'],"
-                + " ARRAY[0], ARRAY[1::bigint], ARRAY[NULL::timestamptz], ARRAY[true])";
+                + " ARRAY[0], ARRAY[1::bigint], ARRAY[NULL::timestamptz], ARRAY[true], NULL)";
     }
 
     @Test

@@ -81,6 +81,26 @@ public final class TopicContents {
         }
     }
 
+    /** Sends without a key, as many producers do, spread over the topic's partitions in turn. */
+    public void sendWithoutKey(String... payloads) throws Exception {
+        Properties props = new Properties();
+        props.putAll(security);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            int partitions = producer.partitionsFor(topic).size();
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < payloads.length; i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, i % partitions, null, payloads[i])));
+            }
+            for (var future : sent) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** Every record of the topic, from the beginning to the current end. */
     public List<ConsumerRecord<String, String>> all() {
         Properties props = new Properties();
