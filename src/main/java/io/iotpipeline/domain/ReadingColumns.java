@@ -26,7 +26,7 @@ public final class ReadingColumns {
 
     /** The readings, the first of each event marked, and the findings for them. */
     public static List<Object> of(List<DeviceReading> readings, String anomalies) {
-        Set<String> events = new HashSet<>();
+        Set<EventKey> events = new HashSet<>();
         boolean[] first = new boolean[readings.size()];
         for (int i = 0; i < first.length; i++) {
             first[i] = events.add(eventKey(readings.get(i)));
@@ -40,8 +40,11 @@ public final class ReadingColumns {
     }
 
     /** The event a reading belongs to: a re-send with another eventTime is another event. */
-    public static String eventKey(DeviceReading reading) {
-        return reading.eventId() + "@" + reading.eventTime();
+    public record EventKey(java.util.UUID eventId, java.time.LocalDateTime eventTime) {
+    }
+
+    public static EventKey eventKey(DeviceReading reading) {
+        return new EventKey(reading.eventId(), reading.eventTime());
     }
 
     private static List<Object> of(List<DeviceReading> readings, boolean[] firstOfEvent, String anomalies) {

@@ -69,7 +69,7 @@ public class StoreRoute extends RouteBuilder {
                 .doCatch(Exception.class).onWhen(StoreRoute::rejectedAsBadData)
                     // one row the database rejects must not hold back its batch: store that batch row by row
                     .setBody(variable("readings"))
-                    .process(exchange -> exchange.setProperty("countedEvents", new HashSet<String>()))
+                    .process(exchange -> exchange.setProperty("countedEvents", new HashSet<ReadingColumns.EventKey>()))
                     .process(exchange -> exchange.setVariable("rejection", firstLine(exchange.getProperty(
                             Exchange.EXCEPTION_CAUGHT, Exception.class))))
                     .log(LoggingLevel.WARN, "The database rejected a batch of ${body.size} rows"
@@ -149,7 +149,7 @@ public class StoreRoute extends RouteBuilder {
     }
 
     @SuppressWarnings("unchecked")
-    static Set<String> countedEvents(Exchange exchange) {
+    static Set<ReadingColumns.EventKey> countedEvents(Exchange exchange) {
         return exchange.getProperty("countedEvents", Set.class);
     }
 
