@@ -325,9 +325,10 @@ class FaultsIT {
     void threeTimesTheSinksCapacityForSixtySeconds() throws Exception {
         try (ProductionPath path = new ProductionPath("faults-overload")) {
             // On 2 shared cores the simulator cannot offer three times the sink's real ~30,000 readings/s, so the
-            // sink is held to a capacity it can be overloaded at: 2 JDBC batches per second (store.throttle.*).
+            // sink is held to a capacity it can be overloaded at: 2 JDBC batches per second (store.throttle.*) of
+            // at most 500 records (batches grow with a backlog, which would raise a throttled sink's capacity).
             Process pipeline = startPipeline(path, "pipeline", List.of("-Xmx256m", "-Dsimulator.enabled=false",
-                    "-Dstore.throttle.batchesPerSecond=2"));
+                    "-Dstore.throttle.batchesPerSecond=2", "-Dstore.batch.maxEvents=500", "-Dstore.batch.rows=500"));
             path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
             HeapSampler heap = new HeapSampler(path, pipeline);
             heap.start();
