@@ -170,7 +170,8 @@ done
 PIPELINE_JAVA_OPTS="$PIPELINE_JAVA_OPTS" PIPELINE_SETTINGS="${PIPELINE_SETTINGS:-}" python3 - "$WORK" <<'PY'
 import json, sys, os
 work = sys.argv[1]
-drain = {r["run"]: r for r in map(json.loads, open(os.path.join(work, "drain.jsonl")))}
+drain = {r["run"]: r for r in map(json.loads, open(os.path.join(work, "drain.jsonl")))} if os.path.exists(
+    os.path.join(work, "drain.jsonl")) else {}
 latency = [json.loads(l) for l in open(os.path.join(work, "latency.jsonl"))] if os.path.exists(
     os.path.join(work, "latency.jsonl")) else []
 names = {"seed": "seed's stack (Spark local[2])", "raw": "raw loop (plain table)",

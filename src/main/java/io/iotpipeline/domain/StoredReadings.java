@@ -24,8 +24,4 @@ public final class StoredReadings {
     public List<DeviceReading> hotterThan(double celsius) {
         return readings.stream().filter(r -> r.temperatureCelsius() > celsius).toList();
     }
-
-    public int size() {
-        return readings.size();
-    }
 }

@@ -121,7 +121,7 @@ public class PipelineCounters {
                 .description("Kafka records committed by the ingest route").register(registry);
         anomalies.forEach((detector, count) -> io.micrometer.core.instrument.FunctionCounter
                 .builder("iot_anomalies", count, AtomicLong::get).tag("detector", detector.id())
-                .description("anomalies found, per detector").register(registry));
+                .description("anomalies found, stored and sent to the alerts topic, per detector").register(registry));
         metersBound = true;
     }
 
