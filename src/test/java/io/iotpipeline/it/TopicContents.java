@@ -67,14 +67,17 @@ public final class TopicContents {
         return brokers;
     }
 
-    public void send(String key, String... payloads) throws Exception {
+    private KafkaProducer<String, String> producer() {
         Properties props = new Properties();
         props.putAll(security);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000);
-        try (KafkaProducer<String, String> producer =
-                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    public void send(String key, String... payloads) throws Exception {
+        try (KafkaProducer<String, String> producer = producer()) {
             for (String payload : payloads) {
                 producer.send(new ProducerRecord<>(topic, key, payload)).get(30, TimeUnit.SECONDS);
             }
@@ -83,13 +86,7 @@ public final class TopicContents {
 
     /** Sends without a key, as many producers do, spread over the topic's partitions in turn. */
     public void sendWithoutKey(String... payloads) throws Exception {
-        Properties props = new Properties();
-        props.putAll(security);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        try (KafkaProducer<String, String> producer =
-                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = producer()) {
             int partitions = producer.partitionsFor(topic).size();
             List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
             for (int i = 0; i < payloads.length; i++) {
