@@ -54,7 +54,7 @@ public final class AnomalyDetectors {
                     DeviceState state = devices.get(key);
                     before.put(key, state == null ? null : state.copy());
                 }
-                found.addAll(observe(reading));
+                found.addAll(observe(key, reading));
             }
         } catch (RuntimeException e) {
             rollback(judgement);
@@ -85,7 +85,11 @@ public final class AnomalyDetectors {
      * feeding the same readings twice finds nothing twice.
      */
     public synchronized List<Anomaly> observe(Observation reading) {
-        DeviceState state = devices.computeIfAbsent(key(reading), k -> new DeviceState());
+        return observe(key(reading), reading);
+    }
+
+    private List<Anomaly> observe(String key, Observation reading) {
+        DeviceState state = devices.computeIfAbsent(key, k -> new DeviceState());
         if (state.newest != null && reading.eventTime().isBefore(state.newest.minus(settings.reorderWindow()))) {
             return List.of();
         }
