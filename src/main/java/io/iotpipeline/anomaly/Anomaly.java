@@ -1,7 +1,6 @@
 package io.iotpipeline.anomaly;
 
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,6 @@ import java.util.Map;
  */
 public record Anomaly(String customerId, String deviceId, String eventId, Detector detector, double score,
         double expectedLow, double expectedHigh, double observed, LocalDateTime eventTime) {
-
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
 
     /**
      * Findings as {@code device_anomalies} rows for store_readings' {@code anomalies} parameter: a JSON array whose
@@ -30,7 +27,7 @@ public record Anomaly(String customerId, String deviceId, String eventId, Detect
             row.put("expectedlow", Double.isNaN(anomaly.expectedLow()) ? null : anomaly.expectedLow());
             row.put("expectedhigh", Double.isNaN(anomaly.expectedHigh()) ? null : anomaly.expectedHigh());
             row.put("observed", anomaly.observed());
-            row.put("eventtime", TIMESTAMP.format(anomaly.eventTime()));
+            row.put("eventtime", io.iotpipeline.domain.ReadingColumns.TIMESTAMP.format(anomaly.eventTime()));
             return row;
         }).toList();
     }

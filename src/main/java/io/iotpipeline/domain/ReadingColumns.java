@@ -19,7 +19,8 @@ import java.util.Set;
  */
 public final class ReadingColumns {
 
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
+    /** Timestamps as store_readings takes them, to the microsecond PostgreSQL keeps. */
+    public static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
 
     private ReadingColumns() {
     }

@@ -12,8 +12,9 @@ public final class StoredReadings {
 
     private final List<DeviceReading> readings;
 
+    /** The batch's readings as they are (a read-only view, not a copy: no cost when no route listens). */
     public StoredReadings(List<DeviceReading> readings) {
-        this.readings = List.copyOf(readings);
+        this.readings = java.util.Collections.unmodifiableList(readings);
     }
 
     public List<DeviceReading> readings() {
