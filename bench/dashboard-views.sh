@@ -43,6 +43,17 @@ for ((from = 0; from < EVENTS; from += CHUNK)); do
                  e % 50 = 0 AS late, 'device_stream' AS topic, e % 3 AS kafkaPartition, e::bigint AS kafkaOffset, d
           FROM generate_series($from, $to) e, generate_series(0, 2) d) r" > /dev/null
 done
+# findings and dead letters for the report's Anomalies and Data quality pages
+psql_bench -c "
+  INSERT INTO device_anomalies (eventId, deviceId, detector, customerId, score, expectedLow, expectedHigh, observed, eventTime)
+  SELECT md5('a' || g)::uuid, 'D' || lpad((1 + g % 20)::text, 3, '0'), (ARRAY['spike', 'drift', 'stuck'])[1 + g % 3],
+         'CI' || lpad((100 + g % 10)::text, 5, '0'), 4 + g % 5, 18, 24, 31, TIMESTAMP '2026-01-01' + g * interval '10 seconds'
+  FROM generate_series(1, 10000) g" > /dev/null
+psql_bench -c "
+  INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, receivedAt)
+  SELECT 'device_stream/0/' || g, (ARRAY['INVALID_JSON', 'MISSING_FIELD', 'BAD_TIMESTAMP', 'TOO_LARGE', 'UNKNOWN_STATUS'])[1 + g % 5],
+         '{}', 2, now() - g * interval '1 second'
+  FROM generate_series(1, 100000) g" > /dev/null
 psql_bench -c "VACUUM ANALYZE"
 echo "loaded in $(( $(date +%s) - start )) s: $(psql_bench -c 'select count(*) from iot_device_events') readings," \
   "$(psql_bench -c 'select count(*) from device_metrics_1m') window rows," \
@@ -61,6 +72,19 @@ queries=(
   "device health|SELECT * FROM v_device_health"
   "event stream gaps|SELECT * FROM v_event_stream_gaps"
   "ingest rate per minute, 1 h|SELECT * FROM v_ingest_rate_per_minute WHERE minute >= now() - interval '1 hour' ORDER BY minute"
+  # the Power BI report (report/powerbi): its visuals' queries as DirectQuery sends them, joins along the model's relationships
+  "pbi: customer slicer|SELECT customerid FROM v_customers GROUP BY customerid ORDER BY customerid"
+  "pbi: overview cards, 1 customer|SELECT sum(d.readings), count(*), sum(CASE WHEN d.state = 'SILENT' THEN 1 ELSE 0 END), sum(d.latecount) FROM v_device_health d INNER JOIN v_customers c ON c.customerid = d.customerid WHERE c.customerid = 'CI00100'"
+  "pbi: top 20 devices by avg temperature|SELECT devicekey, sum(avgtemperaturec * readings) / sum(readings) AS t FROM v_device_health GROUP BY devicekey ORDER BY t DESC LIMIT 20"
+  "pbi: device slicer, 1 customer|SELECT d.devicekey FROM v_device_health d INNER JOIN v_customers c ON c.customerid = d.customerid WHERE c.customerid = 'CI00100' GROUP BY d.devicekey"
+  "pbi: temperature, 3 devices, 6 h|SELECT t.windowstart, t.devicekey, sum(t.avgtemperaturec * t.readings) / sum(t.readings) FROM v_temperature_over_time t INNER JOIN v_device_health d ON d.devicekey = t.devicekey WHERE d.devicekey IN ('CI00100/D001', 'CI00100/D002', 'CI00100/D003') AND t.windowstart BETWEEN $END - interval '6 hours' AND $END GROUP BY 1, 2 ORDER BY 1"
+  "pbi: temperature, 1 customer, 6 h|SELECT t.windowstart, t.devicekey, sum(t.avgtemperaturec * t.readings) / sum(t.readings) FROM v_temperature_over_time t INNER JOIN v_device_health d ON d.devicekey = t.devicekey INNER JOIN v_customers c ON c.customerid = d.customerid WHERE c.customerid = 'CI00100' AND t.windowstart BETWEEN $END - interval '6 hours' AND $END GROUP BY 1, 2 ORDER BY 1"
+  "pbi: temperature, all devices, 6 h|SELECT t.windowstart, t.devicekey, sum(t.avgtemperaturec * t.readings) / sum(t.readings) FROM v_temperature_over_time t WHERE t.windowstart BETWEEN $END - interval '6 hours' AND $END GROUP BY 1, 2 ORDER BY 1"
+  "pbi: late per window, 1 customer, 24 h|SELECT m.windowstart, sum(m.latecount) FROM v_customer_metrics m INNER JOIN v_customers c ON c.customerid = m.customerid WHERE c.customerid = 'CI00100' AND m.windowstart BETWEEN $END - interval '24 hours' AND $END GROUP BY 1 ORDER BY 1"
+  "pbi: anomalies by detector, 1 customer|SELECT a.detector, count(*) FROM v_anomalies a INNER JOIN v_device_health d ON d.devicekey = a.devicekey WHERE d.customerid = 'CI00100' GROUP BY a.detector"
+  "pbi: anomaly list, newest 500|SELECT * FROM v_anomalies ORDER BY detectedat DESC LIMIT 500"
+  "pbi: dead letters by reason|SELECT * FROM v_dead_letters_by_reason"
+  "pbi: readings/s, last complete minute|SELECT readingspersecond FROM v_ingest_rate_per_minute WHERE minute = (SELECT max(minute) FROM v_ingest_rate_per_minute WHERE complete)"
 )
 printf '%-42s %10s %10s %8s\n' "dashboard query" "median ms" "max ms" "rows"
 for entry in "${queries[@]}"; do

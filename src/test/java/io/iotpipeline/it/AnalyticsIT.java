@@ -299,16 +299,8 @@ class AnalyticsIT {
 
     @Test
     @Order(10)
-    void everyViewColumnThePowerBiMeasuresUseExists() throws Exception {
-        String dax = java.nio.file.Files.readString(java.nio.file.Path.of("report/powerbi/measures.dax"));
-        var reference = java.util.regex.Pattern.compile("(v_\\w+)\\[(\\w+)\\]").matcher(dax);
-        int checked = 0;
-        while (reference.find()) {
-            assertEquals(1, rows.count("select count(*) from information_schema.columns where table_name = '"
-                    + reference.group(1) + "' and column_name = '" + reference.group(2) + "'"), reference.group());
-            checked++;
-        }
-        assertTrue(checked >= 15, checked + " references checked");
+    void thePowerBiConnectionFileOpensDirectQueryOnPostgres() throws Exception {
+        // the model and report are checked by PowerBiProjectTest and PowerBiModelIT
         var pbids = io.iotpipeline.domain.EventJson.MAPPER.readTree(
                 java.nio.file.Path.of("report/powerbi/iot-pipeline.pbids").toFile()).get("connections").get(0);
         assertEquals("DirectQuery", pbids.get("mode").asText());

@@ -1,0 +1,209 @@
+package io.iotpipeline.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Power BI project (report/powerbi/IoT Pipeline.pbip) without Power BI Desktop: its JSON files against Microsoft's
+ * published schemas, its TMDL files read structurally, every field a visual reads present in the model, and every DAX
+ * measure referring only to model columns and measures. The model's columns against the database are checked by
+ * PowerBiModelIT.
+ */
+class PowerBiProjectTest {
+
+    static final Set<String> DATA_TYPES = Set.of("string", "int64", "double", "decimal", "dateTime", "boolean");
+    private static final Pattern DAX_REFERENCE = Pattern.compile("('(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_]*)?\\[([^\\]]+)\\]");
+    private static final Pattern DAX_QUOTED_TABLE = Pattern.compile("'((?:[^']|'')+)'");
+
+    private final PowerBiProject project = PowerBiProject.read();
+
+    @Test
+    void everyJsonFileIsValidAgainstTheMicrosoftSchemaItNames() throws Exception {
+        Path checker = Path.of(System.getenv().getOrDefault("PBIP_CHECK", "../shared/tools/pbip-check.mjs"));
+        Path modules = Path.of(System.getenv().getOrDefault("PBIP_CHECK_NODE_MODULES", ".ci/npm/node_modules"));
+        List<String> missing = new ArrayList<>();
+        if (!Files.isRegularFile(checker)) {
+            missing.add("the checker " + checker.toAbsolutePath().normalize());
+        }
+        if (!Files.isDirectory(modules.resolve("ajv")) || !Files.isDirectory(modules.resolve("ajv-formats"))) {
+            missing.add("ajv and ajv-formats in " + modules.toAbsolutePath().normalize()
+                    + " (npm install --prefix .ci/npm ajv@8 ajv-formats@3)");
+        }
+        if (!missing.isEmpty()) {
+            String message = "cannot check the Power BI project against its schemas: missing " + String.join(" and ", missing);
+            if (System.getenv("CI") != null) {
+                throw new AssertionError(message);
+            }
+            Assumptions.abort(message);
+        }
+        ProcessBuilder node = new ProcessBuilder("node", checker.toAbsolutePath().toString(),
+                PowerBiProject.FOLDER.toAbsolutePath().toString()).redirectErrorStream(true);
+        node.environment().put("NODE_PATH", modules.toAbsolutePath().toString());
+        Process run = node.start();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        System.out.println(output.lines().filter(line -> line.startsWith("pbip-check:")).findFirst().orElse(output));
+        assertEquals(0, run.exitValue(), output);
+        assertFalse(output.contains("without $schema") && !output.contains(", 0 without $schema"), output);
+        long jsonFiles = PowerBiProject.files(PowerBiProject.FOLDER, ".json").size()
+                + PowerBiProject.files(PowerBiProject.FOLDER, ".pbir").size()
+                + PowerBiProject.files(PowerBiProject.FOLDER, ".pbism").size()
+                + PowerBiProject.files(PowerBiProject.FOLDER, ".pbip").size()
+                + PowerBiProject.files(PowerBiProject.FOLDER, ".platform").size();
+        assertTrue(output.contains("pbip-check: " + jsonFiles + " checked, 0 failed"), output);
+    }
+
+    @Test
+    void theModelIsWellFormedTmdlOfDirectQueryTablesOnTwoParameters() {
+        assertNotNull(project.database.property("compatibilityLevel"), "database.tmdl sets compatibilityLevel");
+        assertTrue(Integer.parseInt(project.database.property("compatibilityLevel")) >= 1567, "TMDL in Power BI needs 1567+");
+        assertEquals(new TreeSet<>(project.tables.keySet()), new TreeSet<>(project.referencedTables),
+                "model.tmdl refers to exactly the tables of tables/");
+        for (String parameter : List.of("PostgresServer", "PostgresDatabase")) {
+            Tmdl.Node expression = project.parameters.get(parameter);
+            assertNotNull(expression, "expressions.tmdl defines the M parameter " + parameter);
+            assertTrue(expression.expression().matches("\"[^\"]+\" meta \\[IsParameterQuery = true, Type = \"Text\".*\\]"),
+                    parameter + " is a text parameter: " + expression.expression());
+        }
+        for (PowerBiProject.Table table : project.tables.values()) {
+            assertEquals("directQuery", table.mode(), table.where() + " is DirectQuery");
+            assertFalse(table.columns().isEmpty(), table.where());
+            for (PowerBiProject.Column column : table.columns().values()) {
+                assertTrue(DATA_TYPES.contains(column.dataType()), table.name() + "." + column.name() + ": " + column.dataType());
+                assertNotNull(column.sourceColumn(), table.name() + "." + column.name() + " has a sourceColumn");
+            }
+        }
+        assertFalse(project.relationships.isEmpty());
+        for (PowerBiProject.Relationship relationship : project.relationships) {
+            PowerBiProject.Column from = column(relationship.fromTable(), relationship.fromColumn());
+            PowerBiProject.Column to = column(relationship.toTable(), relationship.toColumn());
+            assertTrue(to.key(), relationship + ": the one side is its table's key");
+            assertEquals(from.dataType(), to.dataType(), relationship.toString());
+        }
+    }
+
+    @Test
+    void everyFieldTheReportReadsIsInTheModel() {
+        List<PowerBiProject.FieldUse> uses = project.fieldUses();
+        assertTrue(uses.size() >= 40, uses.size() + " field uses");
+        for (PowerBiProject.FieldUse use : uses) {
+            PowerBiProject.Table table = project.tables.get(use.entity());
+            assertNotNull(table, use.file() + " reads table '" + use.entity() + "', not in the model");
+            boolean found = use.kind().equals("Column") ? table.columns().containsKey(use.property())
+                    : table.measures().containsKey(use.property());
+            assertTrue(found, use.file() + " reads " + use.kind().toLowerCase() + " '" + use.entity() + "'["
+                    + use.property() + "], not in the model");
+        }
+    }
+
+    @Test
+    void everyMeasureRefersOnlyToModelColumnsAndMeasures() {
+        Set<String> measures = new TreeSet<>();
+        project.tables.values().forEach(table -> measures.addAll(table.measures().keySet()));
+        int references = 0;
+        for (PowerBiProject.Table table : project.tables.values()) {
+            for (var measure : table.measures().entrySet()) {
+                String where = table.name() + "[" + measure.getKey() + "]";
+                String dax = measure.getValue().replaceAll("\"[^\"]*\"", "\"\"");   // string literals name nothing
+                Matcher reference = DAX_REFERENCE.matcher(dax);
+                while (reference.find()) {
+                    references++;
+                    String name = reference.group(2);
+                    if (reference.group(1) == null) {
+                        assertTrue(measures.contains(name), where + " refers to [" + name + "], which is no measure");
+                        continue;
+                    }
+                    String tableName = unquote(reference.group(1));
+                    PowerBiProject.Table referred = project.tables.get(tableName);
+                    assertNotNull(referred, where + " refers to table " + reference.group(1));
+                    assertTrue(referred.columns().containsKey(name) || referred.measures().containsKey(name),
+                            where + " refers to " + reference.group() + ", not in the model");
+                }
+                Matcher quotedTable = DAX_QUOTED_TABLE.matcher(dax);
+                while (quotedTable.find()) {
+                    if (quotedTable.end() < dax.length() && dax.charAt(quotedTable.end()) == '[') {
+                        continue;   // a column or measure reference, checked above
+                    }
+                    assertTrue(project.tables.containsKey(unquote("'" + quotedTable.group(1) + "'")),
+                            where + " refers to table '" + quotedTable.group(1) + "'");
+                }
+            }
+        }
+        assertTrue(references >= 30, references + " references checked");
+    }
+
+    @Test
+    void theReportHasTheFourPagesEachRefreshingItself() throws IOException {
+        JsonNode pages = PowerBiProject.json(PowerBiProject.REPORT.resolve("pages/pages.json"));
+        List<String> order = new ArrayList<>();
+        pages.get("pageOrder").forEach(name -> order.add(name.asText()));
+        assertEquals(List.of("overview", "trends", "dataQuality", "anomalies"), order);
+        try (var folders = Files.list(PowerBiProject.REPORT.resolve("pages"))) {
+            assertEquals(new TreeSet<>(order), new TreeSet<>(folders.filter(Files::isDirectory)
+                    .map(path -> path.getFileName().toString()).toList()), "a folder per page in pageOrder");
+        }
+        for (String name : order) {
+            Path folder = PowerBiProject.REPORT.resolve("pages").resolve(name);
+            JsonNode page = PowerBiProject.json(folder.resolve("page.json"));
+            assertEquals(name, page.get("name").asText());
+            assertEquals("true", page.at("/objects/pageRefresh/0/properties/show/expr/Literal/Value").asText(),
+                    name + " refreshes automatically");
+            try (var visuals = Files.list(folder.resolve("visuals"))) {
+                for (Path visual : visuals.toList()) {
+                    assertEquals(visual.getFileName().toString(),
+                            PowerBiProject.json(visual.resolve("visual.json")).get("name").asText(), visual.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void tmdlThatPowerBiWouldRefuseIsRefused() {
+        for (String broken : List.of("table T\n    column c\n", "table T\n\t\t\tcolumn c\n", "tabel T\n",
+                "table 'T\n", "table T\n\tmeasure m =\n\tcolumn c\n")) {
+            try {
+                Tmdl.parse("broken.tmdl", broken);
+                throw new AssertionError("accepted: " + broken);
+            } catch (IllegalArgumentException refused) {
+                assertTrue(refused.getMessage().startsWith("broken.tmdl:"), refused.getMessage());
+            }
+        }
+        Tmdl.Node table = Tmdl.parse("ok.tmdl", "/// the devices\ntable 'Dev ''s'\n\tmeasure m = SUM ( x[y] )\n"
+                + "\t\tformatString: 0\n\tcolumn c\n\t\tisKey\n\n\t\tannotation A = B\n").get(0);
+        assertEquals("Dev 's", table.name());
+        assertEquals("the devices", table.description());
+        assertEquals("SUM ( x[y] )", table.children("measure").get(0).expression());
+        assertEquals("true", table.children("column").get(0).property("isKey"));
+        assertEquals("B", table.children("column").get(0).children("annotation").get(0).expression());
+    }
+
+    private PowerBiProject.Column column(String table, String column) {
+        PowerBiProject.Table found = project.tables.get(table);
+        assertNotNull(found, "table " + table);
+        PowerBiProject.Column result = found.columns().get(column);
+        assertNotNull(result, table + "." + column);
+        return result;
+    }
+
+    private static String unquote(String name) {
+        return name.startsWith("'") ? name.substring(1, name.length() - 1).replace("''", "'") : name;
+    }
+}
