@@ -7,6 +7,7 @@
 #   ROWS=10000000       readings to load
 #   PSQL="psql ..."     how to reach an admin session (default: the local cluster as the postgres OS user)
 #   BENCH_DB=iot_views_bench   database to (re)create
+#   BENCH_JDBC_URL=...         how the fleet queries reach it over JDBC (default jdbc:postgresql://localhost:5432/BENCH_DB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-10000000}
@@ -94,3 +95,27 @@ for entry in "${queries[@]}"; do
   rows=$(echo "$result" | grep -vc '^Time:' || true)
   printf '%-42s %10s %10s %8s\n' "$name" "$(echo "$times" | sed -n 3p)" "$(echo "$times" | tail -1)" $((rows / 5))
 done
+
+# The API's fleet queries (GET /api/devices, /api/customers) at 10,000 devices: device_health topped up with 9,800
+# devices of 490 more customers (5 % silent, 10 % last reading ERROR), then bench/FleetQueries.java times the very
+# statements the pipeline runs (io.iotpipeline.serve.FleetPage) over JDBC. Needs target/iot-pipeline.jar.
+psql_bench -c "
+  INSERT INTO device_health (customerId, deviceId, firstSeen, lastSeen, lastEventTime, lastStatus, lastTemperature,
+                             lastMeasure, state, since, readings, temperatureSum, temperatureMin, temperatureMax,
+                             successCount, errorCount, standbyCount, lateCount)
+  SELECT 'CF' || lpad((g / 20)::text, 5, '0'), 'D' || lpad((1 + g % 20)::text, 3, '0'), now() - interval '1 day',
+         now() - (g % 600) * interval '1 second', (now() - (g % 600) * interval '1 second')::timestamp,
+         CASE WHEN g % 10 = 0 THEN 'ERROR' ELSE 'SUCCESS' END, 15 + g % 17, 'C',
+         CASE WHEN g % 20 = 7 THEN 'SILENT' ELSE 'ONLINE' END, now() - interval '1 hour', 1000 + g % 500,
+         (1000 + g % 500) * (15 + (g % 170) / 10.0), 10, 30, 900, 50 + g % 50, 50, g % 20
+  FROM generate_series(0, 9799) g" > /dev/null
+psql_bench -c "VACUUM ANALYZE device_health"
+psql_admin -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'iot_bench') THEN
+                 CREATE ROLE iot_bench LOGIN PASSWORD 'iot_bench'; END IF; END \$\$" > /dev/null
+psql_bench -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO iot_bench" > /dev/null
+if [ -f target/iot-pipeline.jar ]; then
+  java -cp target/iot-pipeline.jar bench/FleetQueries.java \
+    "${BENCH_JDBC_URL:-jdbc:postgresql://localhost:5432/$BENCH_DB}" iot_bench iot_bench
+else
+  echo "fleet queries skipped: build the jar first (mvn package -DskipTests)"
+fi

@@ -4,29 +4,22 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.iotpipeline.serve.ApiQuery;
+import io.iotpipeline.serve.FleetPage;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.rest.RestBindingMode;
-import org.apache.camel.model.rest.RestParamType;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.apache.camel.component.sql.SqlConstants;
 
 /**
- * Serve stage: the REST API the live dashboard and other clients read, on the embedded HTTP server. Each answer is
- * built as JSON by PostgreSQL from the maintained tables and views (one statement, exact numbers, ISO times), so
+ * Serve stage: the REST API the live dashboard and other clients read, on the embedded HTTP server, as its contract
+ * {@code api/openapi.yaml} describes it (served at {@code /api/openapi.json}). Each answer is built as JSON by PostgreSQL from the maintained tables and views (one statement, exact numbers, ISO times), so
  * requests cost milliseconds at any table size. Parameters are checked by {@link ApiQuery}: 400 with the reason, 404
  * for an unknown device, and every list capped by {@code api.maxRows}.
  */
 public class ServeRoute extends RouteBuilder {
-
-    static final String DEVICES = "SELECT json_build_object('total', (SELECT count(*) FROM device_health"
-            + " WHERE CAST(:#customerId AS text) IS NULL OR customerId = :#customerId),"
-            + " 'count', count(*), 'limit', CAST(:#limit AS integer),"
-            + " 'devices', coalesce(json_agg(d), '[]'))::text FROM ("
-            + "SELECT customerId AS \"customerId\", deviceId AS \"deviceId\", state, since, lastSeen AS \"lastSeen\","
-            + " lastEventTime AS \"lastEventTime\", lastStatus AS \"lastStatus\", lastTemperature AS \"lastTemperature\","
-            + " lastMeasure AS \"lastMeasure\", readings, round(temperatureSum / readings, 2) AS \"avgTemperatureC\""
-            + " FROM device_health WHERE (CAST(:#customerId AS text) IS NULL OR customerId = :#customerId)"
-            + " ORDER BY customerId, deviceId LIMIT :#limit) d";
 
     static final String DEVICE = "SELECT CASE WHEN count(*) > 0 THEN json_build_object("
             + "'deviceId', CAST(:#deviceId AS text), 'customers', json_agg(h ORDER BY h.\"customerId\"),"
@@ -35,7 +28,12 @@ public class ServeRoute extends RouteBuilder {
             + " temperature, measure, temperatureCelsius AS \"temperatureCelsius\", late, ingestedAt AS \"ingestedAt\""
             + " FROM iot_device_events WHERE deviceId = :#deviceId"
             + " AND (CAST(:#customerId AS text) IS NULL OR customerId = :#customerId)"
-            + " ORDER BY eventTime DESC LIMIT :#limit) r))::text END FROM ("
+            + " ORDER BY eventTime DESC LIMIT :#limit) r),"
+            + " 'stateChanges', (SELECT coalesce(json_agg(c), '[]') FROM ("
+            + "SELECT customerId AS \"customerId\", state, previousState AS \"previousState\", changedAt AS \"changedAt\""
+            + " FROM device_state_changes WHERE deviceId = :#deviceId"
+            + " AND (CAST(:#customerId AS text) IS NULL OR customerId = :#customerId)"
+            + " ORDER BY changedAt DESC LIMIT 20) c))::text END FROM ("
             + "SELECT customerId AS \"customerId\", state, since, lastSeen AS \"lastSeen\", lastEventTime AS \"lastEventTime\","
             + " lastStatus AS \"lastStatus\", lastTemperature AS \"lastTemperature\", lastMeasure AS \"lastMeasure\","
             + " readings, round(temperatureSum / readings, 2) AS \"avgTemperatureC\", temperatureMin AS \"minTemperatureC\","
@@ -86,7 +84,7 @@ public class ServeRoute extends RouteBuilder {
             + " FROM v_event_stream_gaps WHERE missingEvents > 0 ORDER BY missingEvents DESC, customerId LIMIT :#limit) g";
 
     static final String INGEST = "SELECT json_build_object('minutes', coalesce(json_agg(m ORDER BY m.minute), '[]'))::text"
-            + " FROM (SELECT minute, readings, lateReadings AS \"lateReadings\", readingsPerSecond AS \"readingsPerSecond\""
+            + " FROM (SELECT minute, readings, lateReadings AS \"lateReadings\", readingsPerSecond AS \"readingsPerSecond\", complete"
             + " FROM v_ingest_rate_per_minute ORDER BY minute DESC LIMIT :#limit) m";
 
     static final String ANOMALIES = "SELECT json_build_object('count', count(*), 'limit', CAST(:#limit AS integer),"
@@ -102,98 +100,72 @@ public class ServeRoute extends RouteBuilder {
     static final java.util.List<String> DETECTORS = java.util.Arrays.stream(io.iotpipeline.anomaly.Detector.values())
             .map(io.iotpipeline.anomaly.Detector::id).toList();
 
-    @Override
-    public void configure() {
-        restConfiguration().component("platform-http").contextPath("/api").bindingMode(RestBindingMode.off)
-                .apiContextPath("/openapi.json")
-                .apiProperty("api.title", "iot-pipeline API")
-                .apiProperty("api.version", "1")
-                .apiProperty("api.description", "Device status, windowed metrics, late and missing data of the"
-                        + " iot-pipeline, read from PostgreSQL. Times are UTC.");
+    /** The API contract: every operation below is one of its paths, and IT tests call each through a client generated from it. */
+    public static final String CONTRACT = "api/openapi.yaml";
 
+    @Override
+    public void configure() throws Exception {
         onException(ApiQuery.BadRequestException.class).handled(true)
                 .process(exchange -> error(exchange, 400, exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                         Exception.class).getMessage()));
 
-        rest("/devices").produces("application/json")
-                .get().id("api-devices").description("Latest status of every device (device_health)")
-                    .param().name("customerId").type(RestParamType.query).description("only this customer's devices").endParam()
-                    .param().name("limit").type(RestParamType.query).dataType("integer").description("at most this many, up to api.maxRows").endParam()
-                    .to("direct:api-devices")
-                .get("/{deviceId}").id("api-device").description("One device with its recent readings; 404 when unknown")
-                    .param().name("deviceId").type(RestParamType.path).endParam()
-                    .param().name("customerId").type(RestParamType.query).description("when several customers have this deviceId").endParam()
-                    .param().name("limit").type(RestParamType.query).dataType("integer").description("recent readings, default 50").endParam()
-                    .to("direct:api-device");
-        rest("/metrics").produces("application/json")
-                .get().id("api-metrics").description("Windowed metrics per device (v_temperature_over_time)")
-                    .param().name("deviceId").type(RestParamType.query).endParam()
-                    .param().name("customerId").type(RestParamType.query).endParam()
-                    .param().name("from").type(RestParamType.query).description("window start from, ISO date-time, UTC; default 1 hour ago").endParam()
-                    .param().name("to").type(RestParamType.query).description("window start before, ISO date-time, UTC; default now").endParam()
-                    .param().name("limit").type(RestParamType.query).dataType("integer").endParam()
-                    .to("direct:api-metrics");
-        rest("/status").produces("application/json")
-                .get().id("api-status").description("Readings per status (v_status_distribution)").to("direct:api-status");
-        rest("/late").produces("application/json")
-                .get().id("api-late").description("Newest late readings, and late readings per window")
-                    .param().name("from").type(RestParamType.query).description("windows from, default 1 hour ago").endParam()
-                    .param().name("to").type(RestParamType.query).description("windows before, default now").endParam()
-                    .param().name("limit").type(RestParamType.query).dataType("integer").endParam()
-                    .to("direct:api-late");
-        rest("/silent").produces("application/json")
-                .get().id("api-silent").description("Devices that stopped reporting (v_silent_devices)")
-                    .param().name("limit").type(RestParamType.query).dataType("integer").endParam()
-                    .to("direct:api-silent");
-        rest("/gaps").produces("application/json")
-                .get().id("api-gaps").description("Event streams with missing eventOffsets (v_event_stream_gaps)")
-                    .param().name("limit").type(RestParamType.query).dataType("integer").endParam()
-                    .to("direct:api-gaps");
-        rest("/anomalies").produces("application/json")
-                .get().id("api-anomalies").description("Anomalies found by the detectors, newest first (v_anomalies)")
-                    .param().name("deviceId").type(RestParamType.query).endParam()
-                    .param().name("customerId").type(RestParamType.query).endParam()
-                    .param().name("detector").type(RestParamType.query).description("spike, stuck, drift or error-burst").endParam()
-                    .param().name("from").type(RestParamType.query).description("event time from, default 1 hour ago").endParam()
-                    .param().name("to").type(RestParamType.query).description("event time before, default now").endParam()
-                    .param().name("limit").type(RestParamType.query).dataType("integer").endParam()
-                    .to("direct:api-anomalies");
-        rest("/ingest").produces("application/json")
-                .get().id("api-ingest").description("Readings stored per minute, newest 60 (v_ingest_rate_per_minute)")
-                    .to("direct:api-ingest");
+        String contract = new ObjectMapper().writeValueAsString(new ObjectMapper(new YAMLFactory())
+                .readTree(getClass().getClassLoader().getResource(CONTRACT)));
+        from("platform-http:/api/openapi.json?httpMethodRestrict=GET").routeId("api-contract")
+                .removeHeaders("*")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setBody(constant(contract)).id("answer-contract");
 
         int maxRows = Integer.parseInt(getContext().resolvePropertyPlaceholders("{{api.maxRows}}").trim());
-        answer("api-devices", DEVICES, query -> query.id("customerId", false).limit(maxRows, maxRows));
-        answer("api-device", DEVICE, query -> query.id("deviceId", true).id("customerId", false).limit(50, maxRows));
-        answer("api-metrics", METRICS, query -> query.id("deviceId", false).id("customerId", false)
+        answer("/devices", "api-devices", null, query -> query.id("customerId", false)
+                .oneOf("state", java.util.List.of("ONLINE", "SILENT")).oneOf("status", java.util.List.of("SUCCESS", "ERROR", "STANDBY"))
+                .search("search").oneOf("sort", FleetPage.SORTS).limit(maxRows, maxRows)
+                .cursor(cursor -> FleetPage.position(sortOf(query), cursor)));
+        answer("/customers", "api-customers", FleetPage.CUSTOMERS, query -> query.id("cursor", false).limit(maxRows, maxRows));
+        answer("/devices/{deviceId}", "api-device", DEVICE, query -> query.id("deviceId", true).id("customerId", false)
+                .limit(50, maxRows));
+        answer("/metrics", "api-metrics", METRICS, query -> query.id("deviceId", false).id("customerId", false)
                 .time("from", nowUtc().minusHours(1)).time("to", nowUtc().plusMinutes(1)).ordered("from", "to")
                 .limit(maxRows, maxRows));
-        answer("api-status", STATUS, query -> query);
-        answer("api-late", LATE, query -> query.time("from", nowUtc().minusHours(1)).time("to", nowUtc().plusMinutes(1))
+        answer("/status", "api-status", STATUS, query -> query);
+        answer("/late", "api-late", LATE, query -> query.time("from", nowUtc().minusHours(1)).time("to", nowUtc().plusMinutes(1))
                 .ordered("from", "to").limit(100, maxRows));
-        answer("api-silent", SILENT, query -> query.limit(maxRows, maxRows));
-        answer("api-gaps", GAPS, query -> query.limit(maxRows, maxRows));
-        answer("api-ingest", INGEST, query -> query.limit(60, 60));
-        answer("api-anomalies", ANOMALIES, query -> query.id("deviceId", false).id("customerId", false)
+        answer("/silent", "api-silent", SILENT, query -> query.limit(maxRows, maxRows));
+        answer("/gaps", "api-gaps", GAPS, query -> query.limit(maxRows, maxRows));
+        answer("/ingest", "api-ingest", INGEST, query -> query.limit(60, 60));
+        answer("/anomalies", "api-anomalies", ANOMALIES, query -> query.id("deviceId", false).id("customerId", false)
                 .oneOf("detector", DETECTORS).time("from", nowUtc().minusHours(1)).time("to", nowUtc().plusMinutes(1))
                 .ordered("from", "to").limit(100, maxRows));
+    }
+
+    private static String sortOf(ApiQuery query) {
+        Object sort = query.value("sort");
+        return sort == null ? "device" : (String) sort;
     }
 
     interface Parameters {
         ApiQuery check(ApiQuery query) throws ApiQuery.BadRequestException;
     }
 
-    /** A route that checks the request's parameters, runs the statement and answers its JSON, or 404 when it is null. */
-    private void answer(String name, String sql, Parameters parameters) {
-        from("direct:" + name).routeId(name)
+    /**
+     * A route for one GET of the contract: checks the request's parameters, runs the statement (for the fleet, the
+     * one of its sort) and answers its JSON, or 404 when it is null.
+     */
+    private void answer(String path, String name, String sql, Parameters parameters) {
+        from("platform-http:/api" + path + "?httpMethodRestrict=GET").routeId(name)
                 .process(exchange -> {
                     var request = exchange.getMessage();
-                    Map<String, Object> values = parameters.check(
-                            new ApiQuery(parameter -> request.getHeader(parameter, String.class))).values();
+                    java.util.Set<String> given = request instanceof HttpMessage http && http.getRequest() != null
+                            ? http.getRequest().params().names() : java.util.Set.of();
+                    ApiQuery query = parameters.check(new ApiQuery(parameter -> request.getHeader(parameter, String.class), given));
+                    Map<String, Object> values = query.values();
                     request.removeHeaders("*");
+                    if (sql == null) {
+                        request.setHeader(SqlConstants.SQL_QUERY, FleetPage.statement(sortOf(query)));
+                    }
                     request.setBody(values);
                 }).id(name + "-parameters")
-                .to("sql:" + sql + "?dataSource=#dataSource&outputType=SelectOne").id(name + "-query")
+                .to("sql:" + (sql == null ? "SELECT 1" : sql) + "?dataSource=#dataSource&outputType=SelectOne").id(name + "-query")
                 .process(exchange -> {
                     if (exchange.getMessage().getBody() == null) {
                         error(exchange, 404, "no such device");

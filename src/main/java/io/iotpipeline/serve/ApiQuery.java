@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * The parameters of one API request, checked: ids of the wire format's shape, times as ISO dates or date-times (UTC,
- * like eventTime), and a row limit capped by {@code api.maxRows}. Anything else is a {@link BadRequestException} that
- * says what is wrong, answered with 400.
+ * like eventTime), and a row limit capped by {@code api.maxRows}. A query parameter the operation does not take is
+ * refused too, so a misspelt filter never silently widens the answer. Anything else is a {@link BadRequestException}
+ * that says what is wrong, answered with 400.
  */
 public final class ApiQuery {
 
@@ -24,17 +25,62 @@ public final class ApiQuery {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,20}");
 
+    private static final Pattern SEARCH = Pattern.compile("[A-Za-z0-9_.:/-]{1,41}");
+
     private final Function<String, String> parameter;
+    private final java.util.Set<String> given;
+    private final java.util.Set<String> read = new java.util.LinkedHashSet<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
 
-    /** @param parameter the request's query or path parameter by name, null when absent */
-    public ApiQuery(Function<String, String> parameter) {
+    /**
+     * @param parameter the request's query or path parameter by name, null when absent
+     * @param given     the names of the request's query parameters
+     */
+    public ApiQuery(Function<String, String> parameter, java.util.Set<String> given) {
         this.parameter = parameter;
+        this.given = given;
     }
 
-    /** The checked values by name, for camel-sql's {@code :#name} parameters. */
-    public Map<String, Object> values() {
+    /** The checked values by name, for camel-sql's {@code :#name} parameters; refuses a parameter nothing read. */
+    public Map<String, Object> values() throws BadRequestException {
+        for (String name : given) {
+            if (!read.contains(name)) {
+                throw new BadRequestException("unknown parameter '" + shorten(name) + "'"
+                        + (read.isEmpty() ? ": this operation takes none" : ": this operation takes " + String.join(", ", read)));
+            }
+        }
         return values;
+    }
+
+    /** A value already read and checked. */
+    public Object value(String name) {
+        return values.get(name);
+    }
+
+    /** Text to match the start of a deviceId or of customerId/deviceId, or absent. */
+    public ApiQuery search(String name) throws BadRequestException {
+        String value = text(name);
+        if (value != null && !SEARCH.matcher(value).matches()) {
+            throw new BadRequestException(name + " '" + shorten(value) + "' is not the start of a device: 1 to 41 letters,"
+                    + " digits or _.:/-");
+        }
+        values.put(name, value);
+        return this;
+    }
+
+    /** The opaque nextCursor of a previous page, decoded to what it holds (by {@link FleetPage}), or absent. */
+    public ApiQuery cursor(java.util.function.Function<String, Map<String, Object>> decode) throws BadRequestException {
+        String value = text("cursor");
+        Map<String, Object> position = null;
+        if (value != null) {
+            position = decode.apply(value);
+            if (position == null) {
+                throw new BadRequestException("cursor '" + shorten(value) + "' is not a nextCursor of this listing:"
+                        + " pass the one the previous page answered, with the same sort");
+            }
+        }
+        values.putAll(position == null ? FleetPage.NO_POSITION : position);
+        return this;
     }
 
     public ApiQuery id(String name, boolean required) throws BadRequestException {
@@ -112,6 +158,7 @@ public final class ApiQuery {
     }
 
     private String text(String name) {
+        read.add(name);
         String value = parameter.apply(name);
         return value == null || value.isBlank() ? null : value.trim();
     }
