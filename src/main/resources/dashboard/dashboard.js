@@ -58,6 +58,8 @@ function table(id, header, rows, onClick) {
 const time = iso => iso ? iso.replace('T', ' ').substring(0, 19) : '';
 const isoMinutesAgo = minutes => new Date(Date.now() - minutes * 60000).toISOString().substring(0, 19);
 const key = d => d.customerId + '/' + d.deviceId;
+// a reading sent in Fahrenheit has an exact Celsius value with many digits; one decimal is what was measured
+const celsius = value => Number(value).toFixed(1);
 const filters = () => ({ customerId: view.customer, search: view.search });
 // time axes: labels that would overlap are left out rather than drawn over each other
 const timeAxis = () => ({ type: 'time', axisLabel: { hideOverlap: true } });
@@ -84,10 +86,11 @@ function drawCustomers(customers) {
 }
 
 function drawExtremes(hottest, coldest) {
-  // the hottest and coldest devices of the filter; with few devices the two lists overlap and each bar shows once
+  // the coldest devices of the filter, then the hottest, coldest first, in the API's exact order (the averages shown
+  // are rounded); with few devices the two lists overlap and each bar shows once
   const byKey = new Map();
-  [...hottest.devices, ...coldest.devices].forEach(d => byKey.set(key(d), d));
-  const devices = [...byKey.values()].sort((a, b) => Number(a.avgTemperatureC) - Number(b.avgTemperatureC));
+  [...coldest.devices, ...[...hottest.devices].reverse()].forEach(d => byKey.has(key(d)) || byKey.set(key(d), d));
+  const devices = [...byKey.values()];
   text('avg-note', hottest.total > devices.length ? devices.length + ' of ' + hottest.total + ' devices' : '');
   chart('chart-avg').setOption({
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } }, grid: { left: 110, right: 30, bottom: 20, top: 10 },
@@ -195,7 +198,7 @@ async function drawDevice() {
   const kpis = document.getElementById('device-kpis');
   kpis.replaceChildren(...[[totals.state, 'state'], [totals.lastStatus, 'last status'],
     [totals.lastTemperature + ' ' + totals.lastMeasure, 'last temperature'], [totals.avgTemperatureC, 'avg °C'],
-    [totals.minTemperatureC + ' – ' + totals.maxTemperatureC, 'range °C'], [totals.readings, 'readings'],
+    [celsius(totals.minTemperatureC) + ' – ' + celsius(totals.maxTemperatureC), 'range °C'], [totals.readings, 'readings'],
     [totals.errorCount, 'errors'], [totals.lateCount, 'late'], [time(totals.lastSeen), 'last seen']].map(([value, label]) => {
     const div = document.createElement('div');
     const span = document.createElement('span');
@@ -206,7 +209,7 @@ async function drawDevice() {
     return div;
   }));
   table('device-readings', ['event time', 'status', 'temperature', '°C', 'late', 'stored at'],
-    detail.recentReadings.map(r => [time(r.eventTime), r.status, r.temperature + ' ' + r.measure, r.temperatureCelsius,
+    detail.recentReadings.map(r => [time(r.eventTime), r.status, r.temperature + ' ' + r.measure, celsius(r.temperatureCelsius),
       r.late ? 'late' : '', time(r.ingestedAt)]));
   table('device-anomalies', ['detector', 'customer', 'device', 'event time', 'observed °C', 'normal range', 'score'],
     anomalyRows(anomalies.anomalies));

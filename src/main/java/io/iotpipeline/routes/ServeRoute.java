@@ -108,6 +108,12 @@ public class ServeRoute extends RouteBuilder {
         onException(ApiQuery.BadRequestException.class).handled(true)
                 .process(exchange -> error(exchange, 400, exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                         Exception.class).getMessage()));
+        // PostgreSQL away (readiness says so too): the client is told to retry, not handed a 500
+        onException(org.springframework.dao.DataAccessException.class, java.sql.SQLException.class).handled(true)
+                .process(exchange -> {
+                    error(exchange, 503, "the database is unavailable, retry later");
+                    exchange.getMessage().setHeader("Retry-After", "5");
+                });
 
         String contract = new ObjectMapper().writeValueAsString(new ObjectMapper(new YAMLFactory())
                 .readTree(getClass().getClassLoader().getResource(CONTRACT)));

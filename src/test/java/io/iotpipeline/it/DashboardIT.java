@@ -111,7 +111,7 @@ class DashboardIT {
             for (Map<String, Object> row : rows.query("(select customerId || '/' || deviceId as device, temperatureSum / readings as t"
                     + " from device_health order by t desc, customerId desc, deviceId desc limit 10) union"
                     + " (select customerId || '/' || deviceId, temperatureSum / readings as t from device_health"
-                    + " order by t, customerId, deviceId limit 10) order by t")) {
+                    + " order by t, customerId, deviceId limit 10) order by t, device")) {
                 extremes.add((String) row.get("device"));
             }
             assertEquals(extremes, bars.stream().map(String::valueOf).toList());

@@ -118,6 +118,10 @@ class FaultsIT {
                     () -> status(path, pipeline, "/observe/health/ready") == 503);
             double downAfter = (System.nanoTime() - stopped) / 1e9;
             assertEquals(200, status(path, pipeline, "/observe/health/live"), "alive: an outage is not a reason to restart");
+            HttpResponse<String> apiWhileDown = http.send(path.asReader(pipeline, "/api/status")
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, apiWhileDown.statusCode(), "the API tells clients to retry: " + apiWhileDown.body());
+            assertEquals("5", apiWhileDown.headers().firstValue("Retry-After").orElse(null));
             Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(30) - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped)));
             path.startDatabase();
             long started = System.nanoTime();
