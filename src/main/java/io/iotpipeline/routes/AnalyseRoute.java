@@ -11,6 +11,7 @@ import java.util.Map;
 
 import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.DeviceStateChange;
+import io.iotpipeline.analytics.BatchLateness;
 import io.iotpipeline.domain.LatenessPolicy;
 import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.Exchange;
@@ -65,20 +66,14 @@ public class AnalyseRoute extends RouteBuilder {
         Duration silentAfter = Duration.ofSeconds(longProperty("health.silentAfterSeconds"));
         errorHandler(DatabaseRetries.withBackoff(this));
 
+        bindToRegistry("batchLateness", new BatchLateness(lateness));
         from("direct:classify-lateness").routeId("classify-lateness").startupOrder(6)
-                .setVariable("batch", body())
+                .setVariable(BatchLateness.READINGS, body()).id("keep-batch-readings")
                 .to("sql:" + LOAD_WATERMARKS + "?dataSource=#dataSource&outputType=SelectList").id("load-watermarks")
-                .setBody(exchange -> lateness.classify(exchange.getVariable("batch", List.class),
-                        watermarks(exchange.getMessage().getBody(List.class)),
-                        LocalDateTime.now(clock(exchange).withZone(ZoneOffset.UTC)))).id("classify-by-event-time")
-                .setVariable("batch", body())
-                .setBody(exchange -> exchange.getVariable("batch", LatenessPolicy.Classified.class).deadLetters())
-                .split(body()).stopOnException()
-                    .to("direct:store-dead-letter")
-                .end()
-                .process(exchange -> PipelineCounters.of(exchange).lateReadings(
-                        exchange.getVariable("batch", LatenessPolicy.Classified.class).late()))
-                .setBody(exchange -> exchange.getVariable("batch", LatenessPolicy.Classified.class).readings());
+                .bean("batchLateness", "classify").id("classify-by-event-time")
+                .split(variable(BatchLateness.DEAD_LETTERS)).stopOnException().id("split-too-late-or-early")
+                    .to("direct:store-dead-letter").id("store-too-late-or-early")
+                .end();
 
         from("timer:watch-device-health?period={{health.checkIntervalMs}}").routeId("watch-device-health")
                 .autoStartup("{{health.enabled}}")
@@ -105,18 +100,8 @@ public class AnalyseRoute extends RouteBuilder {
         return Long.parseLong(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
     }
 
-    /** The pipeline clock, bound as "clock" (tests bind one they can move). */
     static Clock clock(Exchange exchange) {
-        return exchange.getContext().getRegistry().lookupByNameAndType("clock", Clock.class);
-    }
-
-    static Map<LatenessPolicy.Stream, LocalDateTime> watermarks(List<Map<String, Object>> rows) {
-        Map<LatenessPolicy.Stream, LocalDateTime> newest = new HashMap<>();
-        for (Map<String, Object> row : rows) {
-            newest.put(new LatenessPolicy.Stream((String) row.get("topic"), ((Number) row.get("partition")).intValue()),
-                    LocalDateTime.parse((String) row.get("maxEventTime"), ReadingRules.EVENT_TIME));
-        }
-        return newest;
+        return BatchLateness.clock(exchange);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,19 +1,9 @@
 package io.iotpipeline.routes;
 
-import java.util.List;
 
-import io.iotpipeline.anomaly.Anomaly;
-import io.iotpipeline.anomaly.AnomalyDetectors;
-import io.iotpipeline.anomaly.Observation;
-import io.iotpipeline.domain.DeviceReading;
-import io.iotpipeline.domain.EventJson;
-import io.iotpipeline.platform.PipelineCounters;
-import org.apache.camel.Exchange;
+import io.iotpipeline.anomaly.BatchJudge;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.SynchronizationAdapter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Detect stage, in the ingest pass: the anomaly detectors judge each batch's readings, as read once by the ingest
@@ -25,10 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public class DetectRoute extends RouteBuilder {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DetectRoute.class);
-
     /** The exchange variable with the batch's findings, as JSON rows for store_readings. */
-    static final String ANOMALIES = "anomalies";
+    static final String ANOMALIES = BatchJudge.ANOMALIES;
 
     // Claimed first, marked sent after the send: an instance that dies in between leaves a claim that another one
     // (or this one, restarted) takes over after a minute, so an alert is delayed, not lost.
@@ -48,10 +36,11 @@ public class DetectRoute extends RouteBuilder {
     @Override
     public void configure() {
         boolean enabled = Boolean.parseBoolean(getContext().resolvePropertyPlaceholders("{{anomaly.enabled}}").trim());
+        bindToRegistry("batchJudge", new BatchJudge());
 
         from("direct:detect-anomalies").routeId("detect-anomalies").startupOrder(7)
                 .filter(constant(enabled)).id("when-detection-is-on")
-                    .process(DetectRoute::judge).id("run-detectors")
+                    .bean("batchJudge", "judge").id("run-detectors")
                 .end();
 
         from("timer:publish-anomaly-alerts?period={{anomaly.alerts.pollMs}}").routeId("publish-anomaly-alerts")
@@ -59,64 +48,14 @@ public class DetectRoute extends RouteBuilder {
                 .to("sql:" + TAKE_UNSENT_ANOMALIES + "?dataSource=#dataSource&outputType=SelectList")
                         .id("take-unsent-anomalies")
                 .split(body()).stopOnException().id("each-anomaly")
-                    .setVariable("anomaly", body())
-                    .setHeader(KafkaConstants.KEY, simple("${body[customerId]}"))
-                    .setBody(exchange -> alert(exchange.getVariable("anomaly", java.util.Map.class)))
+                    .setVariable("anomaly", body()).id("keep-anomaly")
+                    .setHeader(KafkaConstants.KEY, simple("${body[customerId]}")).id("key-by-customer")
+                    .transform(method("batchJudge", "alert")).id("anomaly-as-alert")
                     .to("kafka:{{alerts.topic}}?requestRequiredAcks=all&enableIdempotence=true&synchronous=true")
                             .id("publish-anomaly-alert")
-                    .setBody(variable("anomaly"))
+                    .setBody(variable("anomaly")).id("take-anomaly")
                     .to("sql:" + MARK_ANOMALY_SENT + "?dataSource=#dataSource").id("mark-anomaly-sent")
-                    .process(exchange -> PipelineCounters.of(exchange).anomalySent(
-                            exchange.getVariable("anomaly", java.util.Map.class).get("detector").toString()))
+                    .bean("batchJudge", "countSent(*, ${variable.anomaly})").id("count-alert-sent")
                 .end();
-    }
-
-    static AnomalyDetectors detectors(Exchange exchange) {
-        return exchange.getContext().getRegistry().lookupByNameAndType("anomalyDetectors", AnomalyDetectors.class);
-    }
-
-    /**
-     * Judges the batch's readings (the body, left as it is) and keeps the findings in {@value #ANOMALIES}. A detector
-     * that fails must not hold back the readings: they are then stored without findings.
-     */
-    static void judge(Exchange batch) {
-        @SuppressWarnings("unchecked")
-        List<DeviceReading> readings = batch.getMessage().getBody(List.class);
-        AnomalyDetectors detectors = detectors(batch);
-        AnomalyDetectors.Judgement judged;
-        try {
-            judged = detectors.judge(readings.stream().map(Observation::of).toList());
-        } catch (RuntimeException e) {
-            LOG.warn("The anomaly detectors failed on a batch of {} readings, which is stored without findings: {}",
-                    readings.size(), e.toString());
-            batch.setVariable(ANOMALIES, "[]");
-            return;
-        }
-        batch.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onFailure(Exchange failed) {
-                detectors.rollback(judged);
-            }
-        });
-        try {
-            batch.setVariable(ANOMALIES, EventJson.MAPPER.writeValueAsString(Anomaly.rows(judged.found())));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A stored finding as the JSON alert: {"alert":"anomaly", then the row's columns}. */
-    static String alert(java.util.Map<?, ?> row) {
-        java.util.Map<String, Object> alert = new java.util.LinkedHashMap<>();
-        alert.put("alert", "anomaly");
-        for (String column : List.of("eventId", "deviceId", "detector", "customerId", "score", "expectedLow",
-                "expectedHigh", "observed", "eventTime")) {
-            alert.put(column, row.get(column));
-        }
-        try {
-            return EventJson.MAPPER.writeValueAsString(alert);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class KafkaBatchCommit {
 
-    static final String PROPERTY = "iotKafkaBatchCommit";
+    public static final String PROPERTY = "iotKafkaBatchCommit";
 
     private final Map<TopicPartition, KafkaManualCommit> lastPerPartition = new HashMap<>();
     private final Thread pollingThread = Thread.currentThread();

@@ -1,0 +1,54 @@
+package io.iotpipeline.analytics;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.iotpipeline.domain.LatenessPolicy;
+import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.platform.PipelineCounters;
+import org.apache.camel.Exchange;
+
+/**
+ * The step of the classify-lateness route (bean {@code batchLateness}): a batch's readings classified by event time
+ * against the watermarks of their partitions ({@link LatenessPolicy}); too late or too far ahead become dead letters.
+ */
+public final class BatchLateness {
+
+    /** Exchange variables: the batch's readings going in, and the readings that became dead letters. */
+    public static final String READINGS = "batch";
+    public static final String DEAD_LETTERS = "tooLateOrEarly";
+
+    private final LatenessPolicy policy;
+
+    public BatchLateness(LatenessPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** The body is the stream_watermarks rows; the answer the readings to store, late ones flagged. */
+    public List<?> classify(Exchange batch) {
+        LatenessPolicy.Classified classified = policy.classify(batch.getVariable(READINGS, List.class),
+                watermarks(batch.getMessage().getBody(List.class)),
+                LocalDateTime.now(clock(batch).withZone(ZoneOffset.UTC)));
+        batch.setVariable(DEAD_LETTERS, classified.deadLetters());
+        PipelineCounters.of(batch).lateReadings(classified.late());
+        return classified.readings();
+    }
+
+    /** The pipeline clock, bound as "clock" (tests bind one they can move). */
+    public static Clock clock(Exchange exchange) {
+        return exchange.getContext().getRegistry().lookupByNameAndType("clock", Clock.class);
+    }
+
+    static Map<LatenessPolicy.Stream, LocalDateTime> watermarks(List<Map<String, Object>> rows) {
+        Map<LatenessPolicy.Stream, LocalDateTime> newest = new HashMap<>();
+        for (Map<String, Object> row : rows) {
+            newest.put(new LatenessPolicy.Stream((String) row.get("topic"), ((Number) row.get("partition")).intValue()),
+                    LocalDateTime.parse((String) row.get("maxEventTime"), ReadingRules.EVENT_TIME));
+        }
+        return newest;
+    }
+}

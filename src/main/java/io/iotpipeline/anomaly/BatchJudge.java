@@ -1,0 +1,77 @@
+package io.iotpipeline.anomaly;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.EventJson;
+import io.iotpipeline.platform.PipelineCounters;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the anomaly routes (bean {@code batchJudge}): the detectors judge a batch's readings in the ingest pass,
+ * and a stored finding becomes an alert.
+ */
+public final class BatchJudge {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchJudge.class);
+
+    /** Exchange variable: the batch's findings as JSON rows, stored with their readings by store_readings. */
+    public static final String ANOMALIES = "anomalies";
+
+    /**
+     * Judges the batch's readings (the body, left as it is) and keeps the findings in {@value #ANOMALIES}. If the
+     * batch then fails, the detectors are rolled back to how they were before it. A detector that fails must not hold
+     * back the readings: they are then stored without findings.
+     */
+    public void judge(Exchange batch) {
+        @SuppressWarnings("unchecked")
+        List<DeviceReading> readings = batch.getMessage().getBody(List.class);
+        AnomalyDetectors detectors = batch.getContext().getRegistry().lookupByNameAndType("anomalyDetectors",
+                AnomalyDetectors.class);
+        AnomalyDetectors.Judgement judged;
+        try {
+            judged = detectors.judge(readings.stream().map(Observation::of).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("The anomaly detectors failed on a batch of {} readings, which is stored without findings: {}",
+                    readings.size(), e.toString());
+            batch.setVariable(ANOMALIES, "[]");
+            return;
+        }
+        batch.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onFailure(Exchange failed) {
+                detectors.rollback(judged);
+            }
+        });
+        batch.setVariable(ANOMALIES, json(Anomaly.rows(judged.found())));
+    }
+
+    /** A stored finding (the body, a row) as the JSON alert: {"alert":"anomaly", then the row's columns}. */
+    public String alert(Map<?, ?> row) {
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("alert", "anomaly");
+        for (String column : List.of("eventId", "deviceId", "detector", "customerId", "score", "expectedLow",
+                "expectedHigh", "observed", "eventTime")) {
+            alert.put(column, row.get(column));
+        }
+        return json(alert);
+    }
+
+    /** Counts an alert sent, per detector (iot_anomalies_total). */
+    public void countSent(Exchange exchange, Map<?, ?> row) {
+        PipelineCounters.of(exchange).anomalySent(row.get("detector").toString());
+    }
+
+    private static String json(Object value) {
+        try {
+            return EventJson.MAPPER.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.iotpipeline.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.iotpipeline.domain.EventReader;
+import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.domain.RecordValue;
+import io.iotpipeline.domain.SourceRecord;
+import io.iotpipeline.domain.StoredReadings;
+import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.routes.KafkaBatchCommit;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+
+/**
+ * The steps of the ingest route on one consumed Kafka batch (bean {@code ingestBatch}): remember its offsets, read
+ * its events into readings and dead letters, hand the stored readings on, commit the offsets. Each is one call per
+ * batch, not per record.
+ */
+public final class IngestBatch {
+
+    /** Exchange variables the route reads: the batch's readings (as classified later on) and its dead letters. */
+    public static final String READINGS = "batchReadings";
+    public static final String DEAD_LETTERS = "deadLetters";
+
+    private final int maxEventBytes;
+
+    public IngestBatch(int maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** First, in the consumer thread: the offsets to commit once the batch is stored. */
+    public void rememberOffsets(Exchange batch) {
+        KafkaBatchCommit.remember(batch);
+    }
+
+    /** Reads every record's event once: its readings become the body, the rest dead letters (variables too). */
+    public List<?> readEvents(Exchange batch) {
+        EventReader reader = new EventReader(batch.getContext().getRegistry().lookupByNameAndType("readingRules",
+                ReadingRules.class), maxEventBytes);
+        EventReader.Read read = reader.read(records(batch));
+        batch.setVariable(READINGS, read.readings());
+        batch.setVariable(DEAD_LETTERS, read.deadLetters());
+        return read.readings();
+    }
+
+    /** What routes loaded from files (routes/*.yaml) receive: the batch's readings, once they are stored. */
+    public StoredReadings storedReadings(Exchange batch) {
+        return new StoredReadings(batch.getVariable(READINGS, List.class));
+    }
+
+    /** Last: the offsets, once the batch's readings and dead letters are in the database. */
+    public void commitOffsets(Exchange batch) {
+        KafkaBatchCommit.commit(batch);
+        PipelineCounters.of(batch).batchCommitted(batch.getProperty(KafkaBatchCommit.PROPERTY, KafkaBatchCommit.class).records());
+    }
+
+    /** The Kafka batch (one exchange per record, camel-kafka's batching mode) as records with their bytes. */
+    static List<EventReader.Record> records(Exchange batch) {
+        List<?> exchanges = batch.getMessage().getBody(List.class);
+        List<EventReader.Record> records = new ArrayList<>(exchanges.size());
+        for (Object item : exchanges) {
+            var message = ((Exchange) item).getMessage();
+            byte[] value = message.getBody(byte[].class);
+            records.add(new EventReader.Record(new SourceRecord(message.getHeader(KafkaConstants.TOPIC, String.class),
+                    message.getHeader(KafkaConstants.PARTITION, Integer.class),
+                    message.getHeader(KafkaConstants.OFFSET, Long.class),
+                    message.getHeader(KafkaConstants.KEY, String.class),
+                    RecordValue.text(value),
+                    message.getHeader(KafkaConstants.TIMESTAMP, -1L, Long.class)), value));
+        }
+        return records;
+    }
+}

@@ -1,0 +1,143 @@
+package io.iotpipeline.store;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.iotpipeline.anomaly.BatchJudge;
+import io.iotpipeline.domain.DeadLetter;
+import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.ReadingColumns;
+import io.iotpipeline.platform.PipelineCounters;
+import org.apache.camel.Exchange;
+
+/**
+ * The steps of the store routes (bean {@code readingStore}): row batches that never split an event, the typed
+ * columns of a row batch for {@code store_readings}, the row-by-row fallback when the database rejects a batch, and
+ * the dead letters.
+ */
+public final class ReadingStore {
+
+    /** Exchange variable: the row batch being written. */
+    public static final String ROW_BATCH = "readings";
+    /** Exchange property of the row-by-row fallback: the events already counted in this batch. */
+    static final String COUNTED_EVENTS = "countedEvents";
+
+    private final int rowsPerBatch;
+
+    public ReadingStore(int rowsPerBatch) {
+        this.rowsPerBatch = rowsPerBatch;
+    }
+
+    /** The Kafka batch's readings in row batches of about {@code store.batch.rows}. */
+    public List<List<DeviceReading>> rowBatches(List<DeviceReading> readings) {
+        return rowBatches(readings, rowsPerBatch);
+    }
+
+    /**
+     * The readings in batches of about {@code size} rows. An event's readings stay in one batch: the batch that
+     * stores its first reading counts the event (ReadingColumns).
+     */
+    public static List<List<DeviceReading>> rowBatches(List<DeviceReading> readings, int size) {
+        List<List<DeviceReading>> batches = new ArrayList<>();
+        int from = 0;
+        while (from < readings.size()) {
+            int to = Math.min(readings.size(), from + size);
+            while (to < readings.size() && ReadingColumns.eventKey(readings.get(to))
+                    .equals(ReadingColumns.eventKey(readings.get(to - 1)))) {
+                to++;
+            }
+            batches.add(new ArrayList<>(readings.subList(from, to)));
+            from = to;
+        }
+        return batches;
+    }
+
+    /** The row batch's size, for the iot_write_batch_rows summary. */
+    public int size(List<?> rowBatch) {
+        return rowBatch.size();
+    }
+
+    /** The row batch (the body) as store_readings' typed columns, with the findings of its Kafka batch. */
+    public List<Object> columns(Exchange exchange) {
+        return ReadingColumns.of(exchange.getMessage().getBody(List.class), anomalies(exchange));
+    }
+
+    public void countRowsWritten(Exchange exchange) {
+        PipelineCounters.of(exchange).rowsWritten(exchange.getVariable(ROW_BATCH, List.class).size());
+    }
+
+    /** Before the batch is stored row by row: no event counted yet, and why the database refused the batch. */
+    public String startRowByRow(Exchange exchange) {
+        exchange.setProperty(COUNTED_EVENTS, new HashSet<ReadingColumns.EventKey>());
+        return firstLine(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
+    /** One reading (the body) as store_readings' columns; the first reading the database accepts counts its event. */
+    public List<Object> oneRowColumns(Exchange exchange) {
+        DeviceReading reading = exchange.getMessage().getBody(DeviceReading.class);
+        return ReadingColumns.of(reading, !countedEvents(exchange).contains(ReadingColumns.eventKey(reading)),
+                anomalies(exchange));
+    }
+
+    public void countEvent(Exchange exchange, DeviceReading reading) {
+        countedEvents(exchange).add(ReadingColumns.eventKey(reading));
+    }
+
+    /** The reading the database refused, as a dead letter with its reason. */
+    public DeadLetter rejectedReading(Exchange exchange, DeviceReading reading) {
+        return DeadLetter.ofRejectedReading(reading, "rejected by the database: "
+                + firstLine(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
+    }
+
+    /** A dead letter (the body) counted by reason and turned into its row. */
+    public Object deadLetterRow(Exchange exchange, DeadLetter deadLetter) {
+        PipelineCounters.of(exchange).deadLetter(deadLetter.reason());
+        return deadLetter.toRow();
+    }
+
+    static String anomalies(Exchange exchange) {
+        return exchange.getVariable(BatchJudge.ANOMALIES, String.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Set<ReadingColumns.EventKey> countedEvents(Exchange exchange) {
+        return exchange.getProperty(COUNTED_EVENTS, Set.class);
+    }
+
+    /**
+     * Whether PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint
+     * violation), as opposed to being unreachable or overloaded, which a retry can cure.
+     */
+    public static boolean rejectedAsBadData(Exchange exchange) {
+        Throwable error = exchange.getException() != null
+                ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return rejectedAsBadData(error);
+    }
+
+    public static boolean rejectedAsBadData(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                for (SQLException next = sql; next != null; next = next.getNextException()) {
+                    String state = next.getSQLState();
+                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    public static String firstLine(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
