@@ -2,14 +2,11 @@ package io.iotpipeline.routes;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.DeviceStateChange;
 import io.iotpipeline.analytics.BatchLateness;
 import io.iotpipeline.domain.LatenessPolicy;

@@ -7,15 +7,14 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.PostedEvents;
+import io.iotpipeline.ingest.HttpEvents;
 import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.platform.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
-import org.apache.camel.support.DefaultMessage;
 
 /**
  * Producer for real devices: {@code POST /api/events} takes one event or an array in the wire format, checks them with
@@ -26,11 +25,11 @@ import org.apache.camel.support.DefaultMessage;
  */
 public class HttpIngestRoute extends RouteBuilder {
 
-    static final String ACCEPTED = "acceptedEvents";
+    public static final String ACCEPTED = "acceptedEvents";
 
     /** The request limits of posted (and MQTT) events, read once when the route is built. */
-    record Limits(int maxBodyBytes, int maxEventsPerRequest, int maxEventBytes) {
-        static Limits of(org.apache.camel.CamelContext context) {
+    public record Limits(int maxBodyBytes, int maxEventsPerRequest, int maxEventBytes) {
+        public static Limits of(org.apache.camel.CamelContext context) {
             java.util.function.ToIntFunction<String> property = key ->
                     Integer.parseInt(context.resolvePropertyPlaceholders("{{" + key + "}}").trim());
             return new Limits(property.applyAsInt("ingest.http.maxBodyBytes"),
@@ -40,24 +39,23 @@ public class HttpIngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        Limits limits = Limits.of(getContext());
-        onException(Exception.class).handled(true)
+        bindToRegistry("httpEvents", new HttpEvents(Limits.of(getContext())));
+        onException(Exception.class).handled(true).id("when-kafka-does-not-take-them")
                 .log(LoggingLevel.WARN, "Posted events could not be published to Kafka: ${exception.message}")
-                .process(exchange -> answer(exchange, 503, Map.of("error",
-                        "the events could not be published to Kafka, none was accepted; retry later")))
-                .setHeader("Retry-After", constant("5"));
+                        .id("log-kafka-refusal")
+                .bean("httpEvents", "answerUnavailable").id("answer-unavailable");
 
         from("platform-http:/api/events?httpMethodRestrict=POST").routeId("http-ingest")
                 .autoStartup("{{ingest.http.enabled}}")
-                .process(exchange -> judge(exchange, limits)).id("judge-posted-events")
+                .bean("httpEvents", "judge").id("judge-posted-events")
                 .filter(exchangeProperty(ACCEPTED).isNotNull()).id("publish-when-all-accepted")
                     // request headers (the API key among them) must not travel on as Kafka record headers
-                    .removeHeaders("*")
-                    .setBody(exchange -> keyedByCustomer(exchange.getContext(), exchange.getProperty(ACCEPTED, List.class)))
+                    .removeHeaders("*").id("drop-request-headers")
+                    .transform(method("httpEvents", "records")).id("posted-events-as-records")
                     .to(KafkaEndpoints.PUBLISH_EVENTS + "&maxBlockMs={{ingest.http.publishTimeoutMs}}"
                             + "&requestTimeoutMs={{ingest.http.requestTimeoutMs}}"
                             + "&deliveryTimeoutMs={{ingest.http.publishTimeoutMs}}").id("publish-posted-events")
-                    .process(HttpIngestRoute::accepted)
+                    .bean("httpEvents", "answerAccepted").id("answer-accepted")
                 .end();
     }
 
@@ -65,7 +63,7 @@ public class HttpIngestRoute extends RouteBuilder {
      * Answers 400, 413 or 415 when the request cannot be accepted; otherwise leaves the events to publish. (The API key
      * was checked in front of the route, by the access guard, from the real header.)
      */
-    static void judge(Exchange exchange, Limits limits) throws JsonProcessingException {
+    public static void judge(Exchange exchange, Limits limits) throws JsonProcessingException {
         var registry = exchange.getContext().getRegistry();
         Message request = exchange.getMessage();
         if (!PostedEvents.isJson(realHeader(request, "Content-Type"))) {
@@ -116,27 +114,14 @@ public class HttpIngestRoute extends RouteBuilder {
                 : null;
     }
 
-    /** One Kafka record per event: the event JSON as value, its customerId as key, as the simulator publishes. */
-    static List<Message> keyedByCustomer(org.apache.camel.CamelContext context, List<?> accepted) {
-        List<Message> records = new java.util.ArrayList<>(accepted.size());
-        for (Object item : accepted) {
-            PostedEvents.Accepted event = (PostedEvents.Accepted) item;
-            Message record = new DefaultMessage(context);
-            record.setHeader(KafkaConstants.KEY, event.customerId());
-            record.setBody(event.json());
-            records.add(record);
-        }
-        return records;
-    }
-
-    static void accepted(Exchange exchange) throws JsonProcessingException {
+    public static void accepted(Exchange exchange) throws JsonProcessingException {
         List<?> accepted = exchange.getProperty(ACCEPTED, List.class);
         PipelineCounters.of(exchange).eventsPublished(accepted.size());
         answer(exchange, 202, Map.of("accepted", accepted.stream()
                 .map(event -> ((PostedEvents.Accepted) event).eventId()).toList()));
     }
 
-    static void answer(Exchange exchange, int status, Map<String, ?> body) throws JsonProcessingException {
+    public static void answer(Exchange exchange, int status, Map<String, ?> body) throws JsonProcessingException {
         Message message = exchange.getMessage();
         // platform-http answers with the message headers: the request's (the API key among them) must not echo back
         message.removeHeaders("*");

@@ -40,7 +40,7 @@ public class StoreRoute extends RouteBuilder {
         // A row the database rejects as bad data is not retried: retrying cannot change the answer.
         // The row-by-row fallback logs the failure, so no ERROR stack trace either.
         onException(DataAccessException.class, SQLException.class).onWhen(ReadingStore::rejectedAsBadData)
-                .maximumRedeliveries(0).logExhausted(false);
+                .maximumRedeliveries(0).logExhausted(false).id("no-retry-for-bad-data");
 
         from("direct:store-readings").routeId("store-readings").startupOrder(5)
                 .transform(method("readingStore", "rowBatches")).id("aggregate-into-row-batches")

@@ -1,0 +1,58 @@
+package io.iotpipeline.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.iotpipeline.domain.DeadLetter;
+import io.iotpipeline.domain.PostedEvents;
+import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.domain.SourceRecord;
+import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.routes.HttpIngestRoute;
+import org.apache.camel.Exchange;
+
+/** The step of the mqtt-ingest route (bean {@code mqttEvents}): one MQTT message judged into records and dead letters. */
+public final class MqttEvents {
+
+    /** Exchange property: the message's dead letters. */
+    public static final String DEAD_LETTERS = "mqttDeadLetters";
+
+    private final HttpIngestRoute.Limits limits;
+
+    public MqttEvents(HttpIngestRoute.Limits limits) {
+        this.limits = limits;
+    }
+
+    /** The body becomes the Kafka records of the valid events; the dead letters go in a property. */
+    public void judge(Exchange exchange) throws Exception {
+        byte[] payload = exchange.getMessage().getBody(byte[].class);
+        String topic = exchange.getMessage().getHeader("mqttTopic", String.class);
+        String text = new String(payload == null ? new byte[0] : payload, StandardCharsets.UTF_8);
+        SourceRecord source = new SourceRecord("mqtt:" + topic, 0, 0, null, text);
+        // the same message delivered twice gives the same key, so it is one dead letter
+        String key = "mqtt:" + topic + "#" + HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest((topic + "\n" + text).getBytes(StandardCharsets.UTF_8)));
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        List<PostedEvents.Accepted> accepted = List.of();
+        var registry = exchange.getContext().getRegistry();
+        try {
+            PostedEvents events = PostedEvents.judge(payload == null ? new byte[0] : payload,
+                    registry.lookupByNameAndType("readingRules", ReadingRules.class), limits.maxEventsPerRequest(),
+                    limits.maxEventBytes());
+            accepted = events.accepted();
+            for (PostedEvents.Rejected rejected : events.rejected()) {
+                deadLetters.add(new DeadLetter(key + "#" + rejected.index(), "MQTT event " + rejected.index() + ": "
+                        + String.join("; ", rejected.reasons()), text, rejected.eventId(), null, source));
+            }
+        } catch (PostedEvents.UnreadableRequestException | PostedEvents.TooManyEventsException e) {
+            deadLetters.add(new DeadLetter(key, "MQTT message: " + e.getMessage(), text, null, null, source));
+        }
+        PipelineCounters.of(exchange).eventsPublished(accepted.size());
+        exchange.setProperty(DEAD_LETTERS, deadLetters);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setBody(EventRecords.ofAccepted(exchange, accepted));
+    }
+}
