@@ -32,14 +32,8 @@ public final class FleetPage {
             + " FROM device_health WHERE CAST(:#cursor AS text) IS NULL OR customerId > :#cursor"
             + " GROUP BY customerId ORDER BY customerId LIMIT :#limit) c";
 
-    /** The keyset position of the first page. */
-    static final Map<String, Object> NO_POSITION = new HashMap<>();
-
-    static {
-        NO_POSITION.put("afterValue", null);
-        NO_POSITION.put("afterCustomer", null);
-        NO_POSITION.put("afterDevice", null);
-    }
+    /** The keyset position of the first page (a map, as camel-sql's named parameters want it; nulls allowed). */
+    static final Map<String, Object> NO_POSITION = java.util.Collections.unmodifiableMap(position(null, null, null));
 
     private static final String FILTERS = "(CAST(:#customerId AS text) IS NULL OR customerId = :#customerId)"
             + " AND (CAST(:#state AS text) IS NULL OR state = :#state)"
@@ -99,13 +93,18 @@ public final class FleetPage {
                     || !decoded.get(2).isTextual() || !decoded.get(3).isTextual()) {
                 return null;
             }
-            Map<String, Object> position = new HashMap<>();
-            position.put("afterValue", decoded.get(1).isNull() ? null : decoded.get(1).asText());
-            position.put("afterCustomer", decoded.get(2).asText());
-            position.put("afterDevice", decoded.get(3).asText());
-            return position;
+            return position(decoded.get(1).isNull() ? null : decoded.get(1).asText(), decoded.get(2).asText(),
+                    decoded.get(3).asText());
         } catch (IllegalArgumentException | java.io.IOException e) {
             return null;
         }
+    }
+
+    private static Map<String, Object> position(String afterValue, String afterCustomer, String afterDevice) {
+        Map<String, Object> position = new HashMap<>();
+        position.put("afterValue", afterValue);
+        position.put("afterCustomer", afterCustomer);
+        position.put("afterDevice", afterDevice);
+        return position;
     }
 }

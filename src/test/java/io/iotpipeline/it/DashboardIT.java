@@ -29,7 +29,6 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -134,7 +133,7 @@ class DashboardIT {
                     + first.findElements(By.tagName("td")).get(1).getText();
             first.click();
             awaitText(page, "device-name", device);
-            assertFalse(page.findElement(By.id("device-view")).getAttribute("hidden") != null, "the device view shows");
+            assertTrue(page.findElement(By.id("device-view")).isDisplayed(), "the device view shows");
             String[] ids = device.split("/");
             long readings = rows.count("select count(*) from iot_device_events where customerId = '" + ids[0]
                     + "' and deviceId = '" + ids[1] + "'");
