@@ -2,16 +2,14 @@ package io.iotpipeline.routes;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.iotpipeline.serve.ApiQuery;
+import io.iotpipeline.serve.ApiRequests;
 import io.iotpipeline.serve.FleetPage;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
-import org.apache.camel.component.sql.SqlConstants;
 
 /**
  * Serve stage: the REST API the live dashboard and other clients read, on the embedded HTTP server, as its contract
@@ -103,30 +101,29 @@ public class ServeRoute extends RouteBuilder {
     /** The API contract: every operation below is one of its paths, and IT tests call each through a client generated from it. */
     public static final String CONTRACT = "api/openapi.yaml";
 
+    private final ApiRequests requests = new ApiRequests();
+
     @Override
     public void configure() throws Exception {
-        onException(ApiQuery.BadRequestException.class).handled(true)
-                .process(exchange -> error(exchange, 400, exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
-                        Exception.class).getMessage()));
-        // PostgreSQL away (readiness says so too): the client is told to retry, not handed a 500
+        bindToRegistry("apiRequests", requests);
+        onException(ApiQuery.BadRequestException.class).handled(true).id("when-the-request-is-bad")
+                .bean("apiRequests", "badRequest").id("answer-bad-request");
         onException(org.springframework.dao.DataAccessException.class, java.sql.SQLException.class).handled(true)
-                .process(exchange -> {
-                    error(exchange, 503, "the database is unavailable, retry later");
-                    exchange.getMessage().setHeader("Retry-After", "5");
-                });
+                .id("when-the-database-is-away")
+                .bean("apiRequests", "unavailable").id("answer-database-unavailable");
 
         String contract = new ObjectMapper().writeValueAsString(new ObjectMapper(new YAMLFactory())
                 .readTree(getClass().getClassLoader().getResource(CONTRACT)));
         from("platform-http:/api/openapi.json?httpMethodRestrict=GET").routeId("api-contract")
-                .removeHeaders("*")
-                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .removeHeaders("*").id("drop-contract-request-headers")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json")).id("contract-as-json")
                 .setBody(constant(contract)).id("answer-contract");
 
         int maxRows = Integer.parseInt(getContext().resolvePropertyPlaceholders("{{api.maxRows}}").trim());
         answer("/devices", "api-devices", null, query -> query.id("customerId", false)
                 .oneOf("state", java.util.List.of("ONLINE", "SILENT")).oneOf("status", java.util.List.of("SUCCESS", "ERROR", "STANDBY"))
                 .search("search").oneOf("sort", FleetPage.SORTS).limit(maxRows, maxRows)
-                .cursor(cursor -> FleetPage.position(sortOf(query), cursor)));
+                .cursor(cursor -> FleetPage.position(ApiRequests.sortOf(query), cursor)));
         answer("/customers", "api-customers", FleetPage.CUSTOMERS, query -> query.id("cursor", false).limit(maxRows, maxRows));
         answer("/devices/{deviceId}", "api-device", DEVICE, query -> query.id("deviceId", true).id("customerId", false)
                 .limit(50, maxRows));
@@ -144,52 +141,24 @@ public class ServeRoute extends RouteBuilder {
                 .ordered("from", "to").limit(100, maxRows));
     }
 
-    private static String sortOf(ApiQuery query) {
-        Object sort = query.value("sort");
-        return sort == null ? "device" : (String) sort;
-    }
-
-    interface Parameters {
-        ApiQuery check(ApiQuery query) throws ApiQuery.BadRequestException;
-    }
-
     /**
      * A route for one GET of the contract: checks the request's parameters, runs the statement (for the fleet, the
      * one of its sort) and answers its JSON, or 404 when it is null.
      */
-    private void answer(String path, String name, String sql, Parameters parameters) {
+    private void answer(String path, String name, String sql, ApiRequests.Parameters parameters) {
+        requests.operation(name, parameters);
         from("platform-http:/api" + path + "?httpMethodRestrict=GET").routeId(name)
-                .process(exchange -> {
-                    var request = exchange.getMessage();
-                    java.util.Set<String> given = request instanceof HttpMessage http && http.getRequest() != null
-                            ? http.getRequest().params().names() : java.util.Set.of();
-                    ApiQuery query = parameters.check(new ApiQuery(parameter -> request.getHeader(parameter, String.class), given));
-                    Map<String, Object> values = query.values();
-                    request.removeHeaders("*");
-                    if (sql == null) {
-                        request.setHeader(SqlConstants.SQL_QUERY, FleetPage.statement(sortOf(query)));
-                    }
-                    request.setBody(values);
-                }).id(name + "-parameters")
+                .bean("apiRequests", "check(*, '" + name + "')").id(name + "-parameters")
                 .to("sql:" + (sql == null ? "SELECT 1" : sql) + "?dataSource=#dataSource&outputType=SelectOne").id(name + "-query")
-                .process(exchange -> {
-                    if (exchange.getMessage().getBody() == null) {
-                        error(exchange, 404, "no such device");
-                    } else {
-                        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-                    }
-                });
+                .choice().id(name + "-found")
+                    .when(body().isNull()).id(name + "-when-nothing-found")
+                        .bean("apiRequests", "notFound").id(name + "-not-found")
+                    .otherwise().id(name + "-when-found")
+                        .setHeader(Exchange.CONTENT_TYPE, constant("application/json")).id(name + "-as-json")
+                .end();
     }
 
     static LocalDateTime nowUtc() {
         return LocalDateTime.now(ZoneOffset.UTC);
-    }
-
-    static void error(Exchange exchange, int status, String message) throws Exception {
-        var response = exchange.getMessage();
-        response.removeHeaders("*");
-        response.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        response.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        response.setBody(io.iotpipeline.domain.EventJson.MAPPER.writeValueAsString(Map.of("error", message)));
     }
 }

@@ -1,0 +1,75 @@
+package io.iotpipeline.serve;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import io.iotpipeline.domain.EventJson;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.apache.camel.component.sql.SqlConstants;
+
+/**
+ * The steps of the API routes (bean {@code apiRequests}): a request's parameters checked into the statement's named
+ * parameters, and the answers that are not the statement's JSON (400, 404, 503).
+ */
+public final class ApiRequests {
+
+    /** How an operation checks its parameters. */
+    public interface Parameters {
+        ApiQuery check(ApiQuery query) throws ApiQuery.BadRequestException;
+    }
+
+    private final Map<String, Parameters> operations = new HashMap<>();
+
+    /** The operation (its route id) checks its parameters so. */
+    public void operation(String route, Parameters parameters) {
+        operations.put(route, parameters);
+    }
+
+    /**
+     * The request's checked parameters become the body, for camel-sql's {@code :#name} parameters; the request's
+     * headers are dropped so none echoes back. The fleet's statement depends on its sort.
+     */
+    public void check(Exchange exchange, String route) throws ApiQuery.BadRequestException {
+        var request = exchange.getMessage();
+        Set<String> given = request instanceof HttpMessage http && http.getRequest() != null
+                ? http.getRequest().params().names() : Set.of();
+        ApiQuery query = operations.get(route).check(new ApiQuery(parameter -> request.getHeader(parameter, String.class), given));
+        Map<String, Object> values = query.values();
+        request.removeHeaders("*");
+        if (route.equals("api-devices")) {
+            request.setHeader(SqlConstants.SQL_QUERY, FleetPage.statement(sortOf(query)));
+        }
+        request.setBody(values);
+    }
+
+    /** The sort of a fleet request, by device when none is asked. */
+    public static String sortOf(ApiQuery query) {
+        Object sort = query.value("sort");
+        return sort == null ? "device" : (String) sort;
+    }
+
+    public void notFound(Exchange exchange) throws Exception {
+        error(exchange, 404, "no such device");
+    }
+
+    /** 400 with what is wrong with the request. */
+    public void badRequest(Exchange exchange) throws Exception {
+        error(exchange, 400, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage());
+    }
+
+    /** PostgreSQL away (readiness says so too): the client is told to retry, not handed a 500. */
+    public void unavailable(Exchange exchange) throws Exception {
+        error(exchange, 503, "the database is unavailable, retry later");
+        exchange.getMessage().setHeader("Retry-After", "5");
+    }
+
+    static void error(Exchange exchange, int status, String message) throws Exception {
+        var response = exchange.getMessage();
+        response.removeHeaders("*");
+        response.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        response.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        response.setBody(EventJson.MAPPER.writeValueAsString(Map.of("error", message)));
+    }
+}
