@@ -120,7 +120,7 @@ public class ServeRoute extends RouteBuilder {
                 .setBody(constant(contract)).id("answer-contract");
 
         int maxRows = Integer.parseInt(getContext().resolvePropertyPlaceholders("{{api.maxRows}}").trim());
-        answer("/devices", "api-devices", null, query -> query.id("customerId", false)
+        answer("/devices", "api-devices", query -> FleetPage.statement(ApiRequests.sortOf(query)), query -> query.id("customerId", false)
                 .oneOf("state", java.util.List.of("ONLINE", "SILENT")).oneOf("status", java.util.List.of("SUCCESS", "ERROR", "STANDBY"))
                 .search("search").oneOf("sort", FleetPage.SORTS).limit(maxRows, maxRows)
                 .cursor(cursor -> FleetPage.position(ApiRequests.sortOf(query), cursor)));
@@ -146,10 +146,20 @@ public class ServeRoute extends RouteBuilder {
      * one of its sort) and answers its JSON, or 404 when it is null.
      */
     private void answer(String path, String name, String sql, ApiRequests.Parameters parameters) {
-        requests.operation(name, parameters);
+        answer(path, name, sql, null, parameters);
+    }
+
+    /** The same for an operation whose statement depends on its parameters (camel-sql's CamelSqlQuery header). */
+    private void answer(String path, String name, ApiRequests.Statement statement, ApiRequests.Parameters parameters) {
+        answer(path, name, "SELECT 1", statement, parameters);
+    }
+
+    private void answer(String path, String name, String sql, ApiRequests.Statement statement,
+                        ApiRequests.Parameters parameters) {
+        requests.operation(name, parameters, statement);
         from("platform-http:/api" + path + "?httpMethodRestrict=GET").routeId(name)
                 .bean("apiRequests", "check(*, '" + name + "')").id(name + "-parameters")
-                .to("sql:" + (sql == null ? "SELECT 1" : sql) + "?dataSource=#dataSource&outputType=SelectOne").id(name + "-query")
+                .to("sql:" + sql + "?dataSource=#dataSource&outputType=SelectOne").id(name + "-query")
                 .choice().id(name + "-found")
                     .when(body().isNull()).id(name + "-when-nothing-found")
                         .bean("apiRequests", "notFound").id(name + "-not-found")

@@ -1,9 +1,7 @@
 package io.iotpipeline.routes;
 
 import java.sql.SQLException;
-import java.util.List;
 
-import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.store.ReadingStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -105,10 +103,5 @@ public class StoreRoute extends RouteBuilder {
                 .log(LoggingLevel.DEBUG, "Dead letter ${body.deadLetterKey}: ${body.reason}").id("log-dead-letter")
                 .transform(method("readingStore", "deadLetterRow")).id("dead-letter-as-row")
                 .to("sql:" + INSERT_DEAD_LETTER + "?dataSource=#dataSource").id("insert-dead-letter");
-    }
-
-    /** See {@link ReadingStore#rowBatches(List, int)}. */
-    public static List<List<DeviceReading>> rowBatches(List<DeviceReading> readings, int size) {
-        return ReadingStore.rowBatches(readings, size);
     }
 }

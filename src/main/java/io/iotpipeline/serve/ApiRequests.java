@@ -20,26 +20,35 @@ public final class ApiRequests {
         ApiQuery check(ApiQuery query) throws ApiQuery.BadRequestException;
     }
 
-    private final Map<String, Parameters> operations = new HashMap<>();
+    /** How an operation whose statement depends on its parameters (the fleet's sort) picks it. */
+    public interface Statement {
+        String of(ApiQuery query);
+    }
 
-    /** The operation (its route id) checks its parameters so. */
-    public void operation(String route, Parameters parameters) {
-        operations.put(route, parameters);
+    private record Operation(Parameters parameters, Statement statement) { }
+
+    private final Map<String, Operation> operations = new HashMap<>();
+
+    /** The operation (its route id) checks its parameters so; {@code statement} is null when it is fixed. */
+    public void operation(String route, Parameters parameters, Statement statement) {
+        operations.put(route, new Operation(parameters, statement));
     }
 
     /**
      * The request's checked parameters become the body, for camel-sql's {@code :#name} parameters; the request's
-     * headers are dropped so none echoes back. The fleet's statement depends on its sort.
+     * headers are dropped so none echoes back. An operation with a statement of its own (the fleet's, by sort) sets
+     * it for camel-sql.
      */
     public void check(Exchange exchange, String route) throws ApiQuery.BadRequestException {
         var request = exchange.getMessage();
         Set<String> given = request instanceof HttpMessage http && http.getRequest() != null
                 ? http.getRequest().params().names() : Set.of();
-        ApiQuery query = operations.get(route).check(new ApiQuery(parameter -> request.getHeader(parameter, String.class), given));
+        Operation operation = operations.get(route);
+        ApiQuery query = operation.parameters().check(new ApiQuery(parameter -> request.getHeader(parameter, String.class), given));
         Map<String, Object> values = query.values();
         request.removeHeaders("*");
-        if (route.equals("api-devices")) {
-            request.setHeader(SqlConstants.SQL_QUERY, FleetPage.statement(sortOf(query)));
+        if (operation.statement() != null) {
+            request.setHeader(SqlConstants.SQL_QUERY, operation.statement().of(query));
         }
         request.setBody(values);
     }

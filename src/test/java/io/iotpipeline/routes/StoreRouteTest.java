@@ -1,5 +1,7 @@
 package io.iotpipeline.routes;
 
+import io.iotpipeline.store.ReadingStore;
+
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +22,10 @@ class StoreRouteTest {
             readings.add(new DeviceReading(UUID.randomUUID(), "CI00100", i, "device", LocalDateTime.now(), "D001", "C",
                     "SUCCESS", 20, 20, null, new SourceRecord("t", 0, i, null, "{}"), false));
         }
-        var batches = StoreRoute.rowBatches(readings, 500);
+        var batches = ReadingStore.rowBatches(readings, 500);
         assertEquals(List.of(500, 500, 201), batches.stream().map(List::size).toList());
         assertEquals(readings.get(1200).eventId(), batches.get(2).get(200).eventId());
-        assertEquals(List.of(), StoreRoute.rowBatches(List.of(), 500));
+        assertEquals(List.of(), ReadingStore.rowBatches(List.of(), 500));
     }
 
     @Test
@@ -38,7 +40,7 @@ class StoreRouteTest {
             }
         }
         // a cut after 5 rows would split the second event
-        assertEquals(List.of(6, 6), StoreRoute.rowBatches(readings, 5).stream().map(List::size).toList());
-        assertEquals(List.of(3, 3, 3, 3), StoreRoute.rowBatches(readings, 1).stream().map(List::size).toList());
+        assertEquals(List.of(6, 6), ReadingStore.rowBatches(readings, 5).stream().map(List::size).toList());
+        assertEquals(List.of(3, 3, 3, 3), ReadingStore.rowBatches(readings, 1).stream().map(List::size).toList());
     }
 }
