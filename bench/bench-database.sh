@@ -1,6 +1,6 @@
 # Sourced by the bench scripts: the pipeline jar, the machine's PostgreSQL (database iot_bench, role iot) and the
 # helpers every run uses. Expects ROOT (the project folder) and WORK (the run's folder, emptied here).
-JAR=$ROOT/target/iot-pipeline.jar
+JAR=${JAR:-$ROOT/target/iot-pipeline.jar}  # JAR=... compares another build
 [ -f "$JAR" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 if [ -z "${PSQL:-}" ]; then
   if [ "$(id -u)" = 0 ]; then PSQL="runuser -u postgres -- psql"; else PSQL="sudo -u postgres psql"; fi

@@ -222,7 +222,7 @@ public final class AnomalyDetectors {
     }
 
     private static Anomaly anomaly(Observation reading, Detector detector, double score, double low, double high) {
-        return new Anomaly(reading.customerId(), reading.deviceId(), reading.eventId(), detector, score, low, high,
+        return new Anomaly(reading.customerId(), reading.deviceId(), reading.eventId().toString(), detector, score, low, high,
                 reading.celsius(), reading.eventTime());
     }
 

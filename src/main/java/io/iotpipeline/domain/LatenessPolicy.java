@@ -54,10 +54,18 @@ public record LatenessPolicy(Duration allowedLateness, Duration horizon, Duratio
         List<DeadLetter> deadLetters = new ArrayList<>();
         int late = 0;
         LocalDateTime latestAllowed = now.plus(futureTolerance);
+        Stream stream = null;
+        LocalDateTime newest = null;
+        LocalDateTime lateBefore = null;
         for (DeviceReading reading : batch) {
-            Stream stream = new Stream(reading.source().topic(), reading.source().partition());
+            // a batch is mostly runs of one partition's readings: the stream's newest time is looked up when it changes
+            if (stream == null || stream.partition() != reading.source().partition()
+                    || !stream.topic().equals(reading.source().topic())) {
+                stream = new Stream(reading.source().topic(), reading.source().partition());
+                newest = newestEventTimes.get(stream);
+                lateBefore = newest == null ? null : newest.minus(allowedLateness);
+            }
             LocalDateTime eventTime = reading.eventTime();
-            LocalDateTime newest = newestEventTimes.get(stream);
             if (eventTime.isAfter(latestAllowed)) {
                 deadLetters.add(DeadLetter.ofRejectedReading(reading, "eventTime " + text(eventTime) + " is "
                         + Duration.between(now, eventTime).toSeconds() + " s ahead of the pipeline clock, more than the "
@@ -72,12 +80,14 @@ public record LatenessPolicy(Duration allowedLateness, Duration horizon, Duratio
                         + " s (lateness.horizonSeconds)"));
                 continue;
             }
-            boolean isLate = newest != null && eventTime.isBefore(newest.minus(allowedLateness));
+            boolean isLate = lateBefore != null && eventTime.isBefore(lateBefore);
             if (isLate) {
                 late++;
             }
             readings.add(reading.withLate(isLate));
             if (newest == null || eventTime.isAfter(newest)) {
+                newest = eventTime;
+                lateBefore = newest.minus(allowedLateness);
                 newestEventTimes.put(stream, eventTime);
             }
         }

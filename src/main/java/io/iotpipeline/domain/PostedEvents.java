@@ -161,10 +161,8 @@ public final class PostedEvents {
         List<String> reasons = new ArrayList<>();
         try {
             SourceRecord request = new SourceRecord("http", 0, 0, null, null);
-            for (Object item : rules.readings(event, request)) {
-                if (item instanceof DeadLetter deadLetter) {
-                    reasons.add(deadLetter.reason());
-                }
+            for (DeadLetter deadLetter : rules.readings(event, request).deadLetters()) {
+                reasons.add(deadLetter.reason());
             }
         } catch (InvalidEventException e) {
             reasons.add(e.getMessage());

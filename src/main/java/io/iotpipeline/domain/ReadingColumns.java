@@ -48,6 +48,36 @@ public final class ReadingColumns {
         return new EventKey(reading.eventId(), reading.eventTime());
     }
 
+    /** As {@link #TIMESTAMP} formats it, written directly for the years readings have (the formatter costs more). */
+    static String timestamp(java.time.LocalDateTime time) {
+        int year = time.getYear();
+        if (year < 1000 || year > 9999) {
+            return TIMESTAMP.format(time);
+        }
+        char[] text = new char[26];
+        put(text, 0, year, 4);
+        text[4] = '-';
+        put(text, 5, time.getMonthValue(), 2);
+        text[7] = '-';
+        put(text, 8, time.getDayOfMonth(), 2);
+        text[10] = 'T';
+        put(text, 11, time.getHour(), 2);
+        text[13] = ':';
+        put(text, 14, time.getMinute(), 2);
+        text[16] = ':';
+        put(text, 17, time.getSecond(), 2);
+        text[19] = '.';
+        put(text, 20, time.getNano() / 1_000, 6);
+        return new String(text);
+    }
+
+    private static void put(char[] text, int at, int value, int digits) {
+        for (int i = at + digits - 1; i >= at; i--) {
+            text[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     private static List<Object> of(List<DeviceReading> readings, boolean[] firstOfEvent, String anomalies) {
         int n = readings.size();
         String[] eventIds = new String[n];
@@ -66,13 +96,18 @@ public final class ReadingColumns {
         int[] partitions = new int[n];
         long[] offsets = new long[n];
         String[] kafkaTimestamps = new String[n];
+        DeviceReading previous = null;
         for (int i = 0; i < n; i++) {
             DeviceReading r = readings.get(i);
-            eventIds[i] = r.eventId().toString();
+            // the readings of one event (and of one record) follow each other and share their values: written once
+            boolean sameEvent = previous != null && previous.eventId() == r.eventId()
+                    && previous.eventTime() == r.eventTime();
+            boolean sameRecord = previous != null && previous.source() == r.source();
+            eventIds[i] = sameEvent ? eventIds[i - 1] : r.eventId().toString();
             customerIds[i] = r.customerId();
             eventOffsets[i] = r.eventOffset();
             publishers[i] = r.eventPublisher();
-            eventTimes[i] = TIMESTAMP.format(r.eventTime());
+            eventTimes[i] = sameEvent ? eventTimes[i - 1] : timestamp(r.eventTime());
             deviceIds[i] = r.deviceId();
             measures[i] = r.measure();
             statuses[i] = r.status();
@@ -83,8 +118,9 @@ public final class ReadingColumns {
             topics[i] = r.source().topic();
             partitions[i] = r.source().partition();
             offsets[i] = r.source().offset();
-            kafkaTimestamps[i] = r.source().timestamp() >= 0
+            kafkaTimestamps[i] = sameRecord ? kafkaTimestamps[i - 1] : r.source().timestamp() >= 0
                     ? java.time.Instant.ofEpochMilli(r.source().timestamp()).toString() : null;
+            previous = r;
         }
         List<Object> columns = new ArrayList<>(18);
         columns.add(eventIds);

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,8 +132,6 @@ public final class ReadingRules {
     /** eventTime as devices write it, with the microseconds PostgreSQL keeps. */
     public static final DateTimeFormatter EVENT_TIME_WRITTEN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Set<String> FIXED_DEVICE_FIELDS = Set.of("deviceId", "temperature", "measure", "status");
     private static final ObjectMapper JSON = EventJson.MAPPER;
 
@@ -147,7 +144,7 @@ public final class ReadingRules {
         if (event == null) {
             throw new InvalidEventException("payload is JSON null, not an event object");
         }
-        if (event.eventId() == null || !UUID_TEXT.matcher(event.eventId()).matches()) {
+        if (!isUuid(event.eventId())) {
             throw new InvalidEventException("eventId " + quote(event.eventId()) + " is not a UUID");
         }
         if (event.eventOffset() == null) {
@@ -169,21 +166,26 @@ public final class ReadingRules {
     public record CheckedEvent(DeviceEvent event, UUID eventId, LocalDateTime eventTime) {
     }
 
+    /** What one event yields: a reading per valid device and a dead letter per device that is not, in event order. */
+    public record EventReadings(List<DeviceReading> readings, List<DeadLetter> deadLetters) {
+    }
+
     /**
-     * Splits {@code data.devices} of a checked event into one item per device: a {@link DeviceReading} when the device
-     * is valid, otherwise a {@link DeadLetter} saying why.
+     * Splits {@code data.devices} of a checked event into a {@link DeviceReading} per valid device and a
+     * {@link DeadLetter} saying why for each other one.
      */
-    public List<Object> readings(DeviceEvent event, SourceRecord source) throws InvalidEventException {
+    public EventReadings readings(DeviceEvent event, SourceRecord source) throws InvalidEventException {
         return readings(checkEvent(event), source);
     }
 
     /** As {@link #readings(DeviceEvent, SourceRecord)}, for an event already checked. */
-    public List<Object> readings(CheckedEvent checked, SourceRecord source) {
+    public EventReadings readings(CheckedEvent checked, SourceRecord source) {
         DeviceEvent event = checked.event();
         UUID eventId = checked.eventId();
         LocalDateTime eventTime = checked.eventTime();
         List<JsonNode> devices = event.data().devices();
-        List<Object> items = new ArrayList<>(devices.size());
+        List<DeviceReading> readings = new ArrayList<>(devices.size());
+        List<DeadLetter> deadLetters = new ArrayList<>(0);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < devices.size(); i++) {
             JsonNode device = devices.get(i);
@@ -198,22 +200,60 @@ public final class ReadingRules {
                 problem = extraFieldsProblem(extra);
             }
             if (problem != null) {
-                items.add(DeadLetter.ofDevice(source, i, "data.devices[" + i + "]: " + problem, event.eventId(),
+                deadLetters.add(DeadLetter.ofDevice(source, i, "data.devices[" + i + "]: " + problem, event.eventId(),
                         deviceId, String.valueOf(device)));
                 continue;
             }
             String measure = device.get("measure").asText();
             double temperature = temperature(device.get("temperature"));
-            items.add(new DeviceReading(eventId, event.customerId(), event.eventOffset(), event.eventPublisher(),
+            readings.add(new DeviceReading(eventId, event.customerId(), event.eventOffset(), event.eventPublisher(),
                     eventTime, deviceId, measure, device.get("status").asText(), temperature,
                     TemperatureUnit.of(measure).orElseThrow().toCelsius(temperature), extra, source, false));
         }
-        return items;
+        return new EventReadings(readings, deadLetters);
+    }
+
+    /** Whether a device's fixed fields, already of the right JSON types, make a reading as they are. */
+    boolean isValidDevice(String deviceId, String measure, String status, double temperature) {
+        if (lengthProblem("deviceId", deviceId, MAX_DEVICE_ID) != null
+                || lengthProblem("measure", measure, MAX_MEASURE) != null || !statuses.contains(status)) {
+            return false;
+        }
+        TemperatureUnit unit = TemperatureUnit.of(measure).orElse(null);
+        PlausibleRange range = unit == null ? null : ranges.get(unit);
+        return range != null && Double.isFinite(temperature) && range.contains(temperature);
+    }
+
+    /** Whether the event-level fields, already of the right JSON types, pass {@link #checkEvent} as they are. */
+    static boolean isValidEvent(String eventId, String eventPublisher, String customerId) {
+        return isUuid(eventId) && eventPublisher != null && customerId != null
+                && lengthProblem("eventPublisher", eventPublisher, MAX_PUBLISHER) == null
+                && lengthProblem("customerId", customerId, MAX_CUSTOMER_ID) == null;
+    }
+
+    /** 8-4-4-4-12 hex digits, as {@link UUID#toString()} writes them (either case). */
+    static boolean isUuid(String text) {
+        if (text == null || text.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static LocalDateTime parseEventTime(String text) throws InvalidEventException {
         if (text == null) {
             throw new InvalidEventException("eventTime is missing");
+        }
+        LocalDateTime plain = plainEventTime(text);
+        if (plain != null) {
+            return plain;
         }
         try {
             // PostgreSQL keeps microseconds: the pipeline works with the time as it will be stored
@@ -227,6 +267,50 @@ public final class ReadingRules {
             throw new InvalidEventException(
                     "eventTime " + quote(text) + " is not a time in the format yyyy-MM-dd HH:mm:ss.SSSSSS");
         }
+    }
+
+    /**
+     * The common shape, {@code yyyy-MM-dd HH:mm:ss} and 0 to 9 fraction digits, a valid date with a year in range,
+     * read without the formatter (which costs more than the rest of a reading's checks); null for anything else,
+     * which the formatter then reads or refuses with its reason. Same result as {@link #EVENT_TIME}.
+     */
+    private static LocalDateTime plainEventTime(String text) {
+        int length = text.length();
+        if (length < 19 || length == 20 || length > 29 || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != ' ' || text.charAt(13) != ':' || text.charAt(16) != ':'
+                || (length > 19 && text.charAt(19) != '.')) {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int fraction = length > 19 ? digits(text, 20, length) : 0;
+        if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0
+                || minute > 59 || second < 0 || second > 59 || fraction < 0
+                || day > java.time.Month.of(month).length(java.time.Year.isLeap(year))) {
+            return null;
+        }
+        int nanos = fraction;
+        for (int i = length > 19 ? length - 20 : 9; i < 9; i++) {
+            nanos *= 10;
+        }
+        return LocalDateTime.of(year, month, day, hour, minute, second, nanos / 1_000 * 1_000);
+    }
+
+    /** The decimal number in text[from, to), or -1 when a character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /** Why a device entry cannot be stored, or null when it can. */

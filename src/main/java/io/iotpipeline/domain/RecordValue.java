@@ -28,6 +28,9 @@ public final class RecordValue {
             throw new InvalidEventException("the event is " + value.length + " bytes, more than " + maxBytes
                     + " (ingest.maxEventBytes)");
         }
+        if (isAscii(value)) {
+            return; // the usual event, and always UTF-8: the decoder is for the rest
+        }
         ByteBuffer in = ByteBuffer.wrap(value);
         CoderResult result = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -36,6 +39,15 @@ public final class RecordValue {
             throw new InvalidEventException("the event is not valid UTF-8: " + result.length() + " bad byte(s) at byte "
                     + in.position());
         }
+    }
+
+    private static boolean isAscii(byte[] value) {
+        for (byte b : value) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The value as text for a dead letter or a trace; bytes that are not UTF-8 show as U+FFFD. */

@@ -3,6 +3,7 @@ package io.iotpipeline.platform;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.UUID;
 import java.sql.SQLException;
 
 import javax.sql.DataSource;
@@ -21,7 +22,7 @@ public final class AnomalyState {
     private static final Logger LOG = LoggerFactory.getLogger(AnomalyState.class);
 
     // one short walk of the (deviceId, eventTime) index per known device, not a sort of the last hour's readings
-    static final String LATEST_READINGS = "SELECT r.customerId, r.deviceId, r.eventId::text, r.eventTime,"
+    static final String LATEST_READINGS = "SELECT r.customerId, r.deviceId, r.eventId, r.eventTime,"
             + " r.temperatureCelsius, r.status FROM device_health h CROSS JOIN LATERAL ("
             + "SELECT customerId, deviceId, eventId, eventTime, temperatureCelsius, status FROM iot_device_events e"
             + " WHERE e.deviceId = h.deviceId AND e.customerId = h.customerId"
@@ -44,7 +45,7 @@ public final class AnomalyState {
             query.setFetchSize(10_000);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    detectors.observe(new Observation(rows.getString(1), rows.getString(2), rows.getString(3),
+                    detectors.observe(new Observation(rows.getString(1), rows.getString(2), rows.getObject(3, UUID.class),
                             rows.getTimestamp(4).toLocalDateTime(), rows.getDouble(5), rows.getString(6)));
                     readings++;
                 }

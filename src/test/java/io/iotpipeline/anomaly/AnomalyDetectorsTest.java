@@ -13,8 +13,13 @@ class AnomalyDetectorsTest {
 
     static final LocalDateTime T0 = LocalDateTime.of(2026, 1, 1, 0, 0);
 
+    /** A distinct eventId per second of the test's clock. */
+    static java.util.UUID id(int second) {
+        return new java.util.UUID(0, second);
+    }
+
     static Observation reading(int second, double celsius, String status) {
-        return new Observation("CI00100", "D001", "e" + second, T0.plusSeconds(second), celsius, status);
+        return new Observation("CI00100", "D001", id(second), T0.plusSeconds(second), celsius, status);
     }
 
     static List<Anomaly> feed(AnomalyDetectors detectors, List<Observation> readings) {
@@ -40,7 +45,7 @@ class AnomalyDetectorsTest {
         assertEquals(1, found.size());
         Anomaly spike = found.get(0);
         assertEquals(Detector.SPIKE, spike.detector());
-        assertEquals("e100", spike.eventId());
+        assertEquals(id(100).toString(), spike.eventId());
         assertTrue(spike.score() > 5 && spike.expectedHigh() < 35 && spike.expectedLow() < 20, spike.toString());
         assertEquals(List.of(), feed(detectors, steady(101, 20)), "the spike barely moved the mean");
     }
@@ -61,7 +66,7 @@ class AnomalyDetectorsTest {
         AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
         feed(detectors, steady(0, 100));
         List<Observation> batch = List.of(reading(100, 35, "SUCCESS"), reading(101, 20, "SUCCESS"),
-                new Observation("CI00100", "D002", "x", T0, 20, "SUCCESS"));
+                new Observation("CI00100", "D002", java.util.UUID.randomUUID(), T0, 20, "SUCCESS"));
         AnomalyDetectors.Judgement judged = detectors.judge(batch);
         assertEquals(1, judged.found().size());
         detectors.rollback(judged);
@@ -78,7 +83,7 @@ class AnomalyDetectorsTest {
         java.util.Collections.shuffle(shuffled, new java.util.Random(3));
         List<Anomaly> found = detectors.judge(shuffled).found();
         assertEquals(1, found.size(), found.toString());
-        assertEquals("e100", found.get(0).eventId());
+        assertEquals(id(100).toString(), found.get(0).eventId());
     }
 
     @Test
@@ -92,7 +97,7 @@ class AnomalyDetectorsTest {
         }
         List<Anomaly> found = new ArrayList<>();
         partitions.forEach(batch -> found.addAll(detectors.judge(batch).found()));
-        assertEquals(List.of("e450"), found.stream().map(Anomaly::eventId).toList());
+        assertEquals(List.of(id(450).toString()), found.stream().map(Anomaly::eventId).toList());
     }
 
     @Test
@@ -112,7 +117,7 @@ class AnomalyDetectorsTest {
         }
         assertEquals(1, found.size(), found.toString());
         assertEquals(Detector.STUCK, found.get(0).detector());
-        assertEquals("e69", found.get(0).eventId(), "the 10th identical reading");
+        assertEquals(id(69).toString(), found.get(0).eventId(), "the 10th identical reading");
     }
 
     @Test
@@ -125,7 +130,7 @@ class AnomalyDetectorsTest {
         }
         List<Anomaly> drifts = found.stream().filter(a -> a.detector() == Detector.DRIFT).toList();
         assertEquals(1, drifts.size(), found.toString());
-        int second = Integer.parseInt(drifts.get(0).eventId().substring(1));
+        int second = (int) java.util.UUID.fromString(drifts.get(0).eventId()).getLeastSignificantBits();
         assertTrue(second >= 160 && second < 180, "60 s after leaving the band: " + second);
         assertEquals(List.of(), feed(detectors, steady(300, 100)).stream()
                 .filter(a -> a.detector() == Detector.DRIFT).toList(), "back in band: no new drift");
@@ -145,7 +150,7 @@ class AnomalyDetectorsTest {
         }
         assertEquals(1, found.size());
         assertEquals(Detector.ERROR_BURST, found.get(0).detector());
-        assertEquals("e212", found.get(0).eventId(), "the 13th error within 60 s");
+        assertEquals(id(212).toString(), found.get(0).eventId(), "the 13th error within 60 s");
     }
 
     static List<Anomaly> bursts(List<Anomaly> found) {
@@ -158,7 +163,7 @@ class AnomalyDetectorsTest {
         AnomalyDetectors detectors = new AnomalyDetectors(new DetectorSettings(true, 0.1, 5, 30, 0.5, true, 10, true, 50,
                 0.1, 5, java.time.Duration.ofSeconds(60), true, 10, defaults.burstWindow(), 100, defaults.reorderWindow()));
         for (int d = 0; d < 1000; d++) {
-            detectors.observe(new Observation("CI00100", "D" + d, "e", T0, 20, "SUCCESS"));
+            detectors.observe(new Observation("CI00100", "D" + d, id(0), T0, 20, "SUCCESS"));
         }
         assertEquals(100, detectors.trackedDevices());
     }

@@ -67,9 +67,9 @@ class AnomalyQualityTest {
         List<Anomaly> found = new java.util.ArrayList<>();
         while (!simulator.finished()) {
             for (DeviceSimulator.SimulatedEvent event : simulator.tick()) {
-                for (Object item : ReadingRules.STANDARD.readings(
-                        EventJson.MAPPER.readValue(event.json(), DeviceEvent.class), source)) {
-                    found.addAll(detectors.observe(Observation.of((DeviceReading) item)));
+                for (DeviceReading reading : ReadingRules.STANDARD.readings(
+                        EventJson.MAPPER.readValue(event.json(), DeviceEvent.class), source).readings()) {
+                    found.addAll(detectors.observe(Observation.of(reading)));
                 }
             }
         }

@@ -50,4 +50,16 @@ class ReadingColumnsTest {
         assertArrayEquals(new boolean[] {true, false, true, false, true}, (boolean[]) columns.get(16));
         assertArrayEquals(new boolean[] {false}, (boolean[]) ReadingColumns.of(reading(one, "D001", TIME, 1), false, "[]").get(16));
     }
+
+    @Test
+    void timestampsAreWrittenAsTheFormatterWritesThem() {
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 2000; i++) {
+            LocalDateTime time = LocalDateTime.of(1900 + random.nextInt(8100), 1, 1, 0, 0)
+                    .plusSeconds(random.nextInt(366 * 86_400)).withNano(random.nextInt(1_000_000) * 1_000);
+            assertEquals(ReadingColumns.TIMESTAMP.format(time), ReadingColumns.timestamp(time));
+        }
+        LocalDateTime early = LocalDateTime.of(999, 1, 1, 0, 0);
+        assertEquals(ReadingColumns.TIMESTAMP.format(early), ReadingColumns.timestamp(early));
+    }
 }

@@ -27,19 +27,20 @@ class ReadingRulesTest {
 
     @Test
     void theSeedEventYieldsOneReadingPerDevice() throws Exception {
-        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(SEED, DeviceEvent.class), SOURCE);
+        ReadingRules.EventReadings read = ReadingRules.STANDARD.readings(json.readValue(SEED, DeviceEvent.class), SOURCE);
         UUID eventId = UUID.fromString("e3cb26d3-41b2-49a2-84f3-0156ed8d7502");
         LocalDateTime time = LocalDateTime.of(2023, 1, 5, 11, 13, 53, 643_364_000);
         assertEquals(List.of(
                 new DeviceReading(eventId, "CI00103", 10001, "device", time, "D001", "C", "ERROR", 15.0, 15.0, null, SOURCE, false),
                 new DeviceReading(eventId, "CI00103", 10001, "device", time, "D002", "C", "SUCCESS", 16.0, 16.0, null, SOURCE, false)),
-                items);
+                read.readings());
+        assertEquals(List.of(), read.deadLetters());
     }
 
     @Test
     void extraSensorFieldsAreKeptAsJson() throws Exception {
         String event = SEED.replace("\"status\":\"ERROR\"}", "\"status\":\"ERROR\",\"humidity\":40,\"pressure\":{\"hPa\":1013}}");
-        DeviceReading reading = (DeviceReading) ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
+        DeviceReading reading = (DeviceReading) ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE).readings().get(0);
         assertEquals("{\"humidity\":40,\"pressure\":{\"hPa\":1013}}", reading.extraFields());
     }
 
@@ -47,11 +48,11 @@ class ReadingRulesTest {
     void extraFieldsBeyondTheirSizeLimitMakeADeadLetter() throws Exception {
         String big = "x".repeat(ReadingRules.MAX_EXTRA_FIELDS);
         String event = SEED.replace("\"status\":\"ERROR\"}", "\"status\":\"ERROR\",\"note\":\"" + big + "\"}");
-        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
-        DeadLetter dead = assertInstanceOf(DeadLetter.class, items.get(0));
+        ReadingRules.EventReadings read = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+        DeadLetter dead = read.deadLetters().get(0);
         assertTrue(dead.reason().startsWith("data.devices[0]: the fields beyond deviceId, temperature, measure and status"
                 + " are 4107 characters of JSON, more than 4096"), dead.reason());
-        assertInstanceOf(DeviceReading.class, items.get(1));
+        assertEquals(List.of("D002"), read.readings().stream().map(DeviceReading::deviceId).toList());
     }
 
     @Test
@@ -59,15 +60,14 @@ class ReadingRulesTest {
         // JSON may escape half a surrogate pair; PostgreSQL would store it as '?' in text and refuse it in jsonb
         String lone = SEED.replace("\"deviceId\":\"D001\"", "\"deviceId\":\"D\\ud800\"")
                 .replace("\"status\":\"SUCCESS\"}", "\"status\":\"SUCCESS\",\"note\":\"\\udc00x\"}");
-        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(lone, DeviceEvent.class), SOURCE);
+        List<DeadLetter> deadLetters = ReadingRules.STANDARD.readings(json.readValue(lone, DeviceEvent.class), SOURCE)
+                .deadLetters();
         assertEquals("data.devices[0]: deviceId holds an unpaired UTF-16 surrogate at index 1, which is not Unicode text",
-                assertInstanceOf(DeadLetter.class, items.get(0)).reason());
-        assertTrue(assertInstanceOf(DeadLetter.class, items.get(1)).reason().endsWith("hold an unpaired UTF-16 surrogate,"
-                + " which is not Unicode text"));
+                deadLetters.get(0).reason());
+        assertTrue(deadLetters.get(1).reason().endsWith("hold an unpaired UTF-16 surrogate, which is not Unicode text"));
         // a real pair (an emoji) is fine
         String pair = SEED.replace("\"eventPublisher\":\"device\"", "\"eventPublisher\":\"dev\\ud83d\\ude00\"");
-        assertEquals(2, ReadingRules.STANDARD.readings(json.readValue(pair, DeviceEvent.class), SOURCE).stream()
-                .filter(DeviceReading.class::isInstance).count());
+        assertEquals(2, ReadingRules.STANDARD.readings(json.readValue(pair, DeviceEvent.class), SOURCE).readings().size());
         String customer = SEED.replace("\"customerId\":\"CI00103\"", "\"customerId\":\"CI\\udbff\"");
         assertEquals("customerId holds an unpaired UTF-16 surrogate at index 2, which is not Unicode text", assertThrows(
                 InvalidEventException.class, () -> ReadingRules.checkEvent(json.readValue(customer, DeviceEvent.class)))
@@ -112,21 +112,21 @@ class ReadingRulesTest {
     })
     void aBadDeviceIsADeadLetterWhileTheOthersAreReadings(String from, String to, String reason) throws Exception {
         String event = SEED.replaceFirst(java.util.regex.Pattern.quote(from), to == null ? "" : to);
-        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
-        assertEquals(2, items.size());
-        DeadLetter dead = (DeadLetter) items.stream().filter(DeadLetter.class::isInstance).findFirst().orElseThrow();
+        ReadingRules.EventReadings read = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+        assertEquals(1, read.deadLetters().size());
+        DeadLetter dead = read.deadLetters().get(0);
         assertEquals(reason, dead.reason());
         assertTrue(dead.deadLetterKey().startsWith("device_stream/2@41#device["), dead.deadLetterKey());
-        assertEquals(1, items.stream().filter(DeviceReading.class::isInstance).count());
+        assertEquals(1, read.readings().size());
     }
 
     @Test
     void hugeNumbersStayValidJsonAndAreNotTemperatures() throws Exception {
         String event = SEED.replace("\"temperature\":15,", "\"temperature\":1e400,\"pressure\":1e400,");
-        List<Object> items = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
-        assertEquals("data.devices[0]: temperature '1E+400' is not a finite number", ((DeadLetter) items.get(0)).reason());
+        assertEquals("data.devices[0]: temperature '1E+400' is not a finite number", ReadingRules.STANDARD.readings(
+                json.readValue(event, DeviceEvent.class), SOURCE).deadLetters().get(0).reason());
         event = SEED.replace("\"temperature\":15,", "\"temperature\":15,\"pressure\":1e400,");
-        DeviceReading reading = (DeviceReading) ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
+        DeviceReading reading = (DeviceReading) ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE).readings().get(0);
         assertEquals("{\"pressure\":1E+400}", reading.extraFields());
         assertThrows(com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
                 () -> json.readValue(SEED.replace("10001", "10001.5"), DeviceEvent.class));
@@ -173,15 +173,15 @@ class ReadingRulesTest {
         }
         assertEquals(63, events.size());
         for (String event : events) {
-            List<Object> items = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
-            assertTrue(items.stream().allMatch(DeviceReading.class::isInstance), event);
+            ReadingRules.EventReadings read = ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE);
+            assertEquals(List.of(), read.deadLetters(), event);
         }
     }
 
     @Test
     void fahrenheitIsConvertedForTheMetricsWhileTheReadingKeepsWhatWasSent() throws Exception {
         String event = SEED.replace("\"temperature\":15,\"measure\":\"C\"", "\"temperature\":59,\"measure\":\"F\"");
-        DeviceReading reading = (DeviceReading) ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE).get(0);
+        DeviceReading reading = (DeviceReading) ReadingRules.STANDARD.readings(json.readValue(event, DeviceEvent.class), SOURCE).readings().get(0);
         assertEquals(59.0, reading.temperature());
         assertEquals("F", reading.measure());
         assertEquals(15.0, reading.temperatureCelsius(), 1e-9);
@@ -201,10 +201,9 @@ class ReadingRulesTest {
                 "readings.measures", "C,F",
                 "readings.range.C", "-60..150",
                 "readings.range.F", "-76..302")::get);
-        List<Object> items = rules.readings(json.readValue(SEED.replace(from, to), DeviceEvent.class), SOURCE);
-        DeadLetter dead = assertInstanceOf(DeadLetter.class, items.get(0));
-        assertEquals("data.devices[0]: " + reason, dead.reason());
-        assertInstanceOf(DeviceReading.class, items.get(1));
+        ReadingRules.EventReadings read = rules.readings(json.readValue(SEED.replace(from, to), DeviceEvent.class), SOURCE);
+        assertEquals("data.devices[0]: " + reason, read.deadLetters().get(0).reason());
+        assertEquals(List.of("D002"), read.readings().stream().map(DeviceReading::deviceId).toList());
     }
 
     @Test

@@ -140,8 +140,7 @@ public final class TopicContents {
             DeviceEvent event = JSON.readValue(record.value(), DeviceEvent.class);
             SourceRecord source = new SourceRecord(record.topic(), record.partition(), record.offset(), record.key(),
                     record.value());
-            return ReadingRules.STANDARD.readings(event, source).stream().filter(DeviceReading.class::isInstance)
-                    .map(DeviceReading.class::cast).collect(Collectors.toList());
+            return ReadingRules.STANDARD.readings(event, source).readings();
         } catch (Exception e) {
             return List.of();
         }
