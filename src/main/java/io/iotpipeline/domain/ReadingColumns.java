@@ -71,6 +71,15 @@ public final class ReadingColumns {
         return new String(text);
     }
 
+    /** A Kafka timestamp (epoch ms, -1 when unknown) as a timestamptz in UTC. */
+    static String kafkaTimestamp(long epochMillis) {
+        if (epochMillis < 0) {
+            return null;
+        }
+        return timestamp(java.time.LocalDateTime.ofEpochSecond(epochMillis / 1000,
+                (int) (epochMillis % 1000) * 1_000_000, java.time.ZoneOffset.UTC)) + "Z";
+    }
+
     private static void put(char[] text, int at, int value, int digits) {
         for (int i = at + digits - 1; i >= at; i--) {
             text[i] = (char) ('0' + value % 10);
@@ -118,8 +127,7 @@ public final class ReadingColumns {
             topics[i] = r.source().topic();
             partitions[i] = r.source().partition();
             offsets[i] = r.source().offset();
-            kafkaTimestamps[i] = sameRecord ? kafkaTimestamps[i - 1] : r.source().timestamp() >= 0
-                    ? java.time.Instant.ofEpochMilli(r.source().timestamp()).toString() : null;
+            kafkaTimestamps[i] = sameRecord ? kafkaTimestamps[i - 1] : kafkaTimestamp(r.source().timestamp());
             previous = r;
         }
         List<Object> columns = new ArrayList<>(18);

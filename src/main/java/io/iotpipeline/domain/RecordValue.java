@@ -41,9 +41,19 @@ public final class RecordValue {
         }
     }
 
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Eight bytes at a time: a byte of the ASCII range has its high bit clear. */
     private static boolean isAscii(byte[] value) {
-        for (byte b : value) {
-            if (b < 0) {
+        int i = 0;
+        for (; i + 8 <= value.length; i += 8) {
+            if (((long) LONGS.get(value, i) & 0x8080808080808080L) != 0) {
+                return false;
+            }
+        }
+        for (; i < value.length; i++) {
+            if (value[i] < 0) {
                 return false;
             }
         }

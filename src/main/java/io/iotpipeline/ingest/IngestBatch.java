@@ -9,7 +9,6 @@ import io.iotpipeline.domain.RecordValue;
 import io.iotpipeline.domain.SourceRecord;
 import io.iotpipeline.domain.StoredReadings;
 import io.iotpipeline.platform.PipelineCounters;
-import io.iotpipeline.routes.KafkaBatchCommit;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 
@@ -23,6 +22,7 @@ public final class IngestBatch {
     /** Exchange variables the route reads: the batch's readings (as classified later on) and its dead letters. */
     public static final String READINGS = "batchReadings";
     public static final String DEAD_LETTERS = "deadLetters";
+    private static final String RECORDS = "batchRecords";
 
     private final int maxEventBytes;
 
@@ -30,16 +30,18 @@ public final class IngestBatch {
         this.maxEventBytes = maxEventBytes;
     }
 
-    /** First, in the consumer thread: the offsets to commit once the batch is stored. */
+    /** First, in the consumer thread: the batch's records, and the offsets to commit once they are stored. */
     public void rememberOffsets(Exchange batch) {
-        KafkaBatchCommit.remember(batch);
+        List<EventReader.Record> records = records(batch);
+        batch.setVariable(RECORDS, records);
+        KafkaBatchCommit.remember(batch, records);
     }
 
     /** Reads every record's event once: its readings become the body, the rest dead letters (variables too). */
     public List<?> readEvents(Exchange batch) {
         EventReader reader = new EventReader(batch.getContext().getRegistry().lookupByNameAndType("readingRules",
                 ReadingRules.class), maxEventBytes);
-        EventReader.Read read = reader.read(records(batch));
+        EventReader.Read read = reader.read(batch.getVariable(RECORDS, List.class));
         batch.setVariable(READINGS, read.readings());
         batch.setVariable(DEAD_LETTERS, read.deadLetters());
         return read.readings();

@@ -11,7 +11,7 @@ final class KafkaEndpoints {
     }
 
     /**
-     * A batching consumer of kafka.topic whose offsets only {@link KafkaBatchCommit#commit} commits, with the
+     * A batching consumer of kafka.topic whose offsets only {@link io.iotpipeline.ingest.KafkaBatchCommit} commits, with the
      * pipeline's consumer settings (the short poll lets a SIGTERM stop it at once).
      */
     static String batchConsumer(String groupId, String consumers) {

@@ -35,7 +35,7 @@ class ReadingColumnsTest {
         assertArrayEquals(new String[] {"{\"humidity\":40}"}, (String[]) columns.get(11));
         assertArrayEquals(new int[] {2}, (int[]) columns.get(13));
         assertArrayEquals(new long[] {41}, (long[]) columns.get(14));
-        assertArrayEquals(new String[] {"2023-01-05T11:13:53.700Z"}, (String[]) columns.get(15));
+        assertArrayEquals(new String[] {"2023-01-05T11:13:53.700000Z"}, (String[]) columns.get(15));
         assertArrayEquals(new String[] {null},
                 (String[]) ReadingColumns.of(List.of(reading(eventId, "D001", TIME, -1)), null).get(15));
     }
@@ -61,5 +61,13 @@ class ReadingColumnsTest {
         }
         LocalDateTime early = LocalDateTime.of(999, 1, 1, 0, 0);
         assertEquals(ReadingColumns.TIMESTAMP.format(early), ReadingColumns.timestamp(early));
+    }
+
+    @Test
+    void kafkaTimestampsAreInstantsInUtc() {
+        for (long ms : new long[] {0, 1, 999, 1_764_608_880_123L, 253_402_300_799_999L}) {
+            assertEquals(java.time.Instant.ofEpochMilli(ms), java.time.Instant.parse(ReadingColumns.kafkaTimestamp(ms)));
+        }
+        assertEquals(null, ReadingColumns.kafkaTimestamp(-1));
     }
 }

@@ -1,9 +1,11 @@
-package io.iotpipeline.routes;
+package io.iotpipeline.ingest;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.iotpipeline.domain.EventReader;
+import io.iotpipeline.domain.SourceRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
@@ -25,27 +27,33 @@ public final class KafkaBatchCommit {
     private final Thread pollingThread = Thread.currentThread();
     private final int records;
 
-    private KafkaBatchCommit(List<?> records) {
+    /**
+     * @param exchanges the batch's record exchanges
+     * @param records   the same records as read, in the same order
+     */
+    private KafkaBatchCommit(List<?> exchanges, List<EventReader.Record> records) {
         this.records = records.size();
-        for (Object item : records) {
-            Exchange record = (Exchange) item;
-            KafkaManualCommit commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-            String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
-            Integer partition = record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
-            if (commit != null && topic != null && partition != null) {
-                // records of one partition arrive in offset order, so the last one seen is the highest
-                lastPerPartition.put(new TopicPartition(topic, partition), commit);
+        // records of one partition arrive in offset order: the last one of each, found from the end, is its highest
+        for (int i = records.size() - 1; i >= 0; i--) {
+            SourceRecord source = records.get(i).source();
+            TopicPartition partition = new TopicPartition(source.topic(), source.partition());
+            if (!lastPerPartition.containsKey(partition)) {
+                KafkaManualCommit commit = ((Exchange) exchanges.get(i)).getMessage()
+                        .getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+                if (commit != null) {
+                    lastPerPartition.put(partition, commit);
+                }
             }
         }
     }
 
-    /** Called first on the batch exchange, in the consumer thread. */
-    public static void remember(Exchange batch) {
-        batch.setProperty(PROPERTY, new KafkaBatchCommit(batch.getMessage().getBody(List.class)));
+    /** Called first on the batch exchange, in the consumer thread, with the batch's records as read. */
+    static void remember(Exchange batch, List<EventReader.Record> records) {
+        batch.setProperty(PROPERTY, new KafkaBatchCommit(batch.getMessage().getBody(List.class), records));
     }
 
     /** Called last, once the batch's readings and dead letters are committed in the database. */
-    public static void commit(Exchange batch) {
+    static void commit(Exchange batch) {
         KafkaBatchCommit offsets = batch.getProperty(PROPERTY, KafkaBatchCommit.class);
         if (offsets == null) {
             throw new IllegalStateException("no Kafka batch to commit on this exchange");
