@@ -1,6 +1,6 @@
 // The fleet queries of the API (GET /api/devices and /api/customers) timed on a database as bench/dashboard-views.sh
 // leaves it (10 million readings, device_health topped up to 10,000 devices): the very statements the pipeline runs
-// (io.iotpipeline.serve.FleetPage), median and worst of 5 runs each.
+// (io.iotpipeline.api.FleetPage), median and worst of 5 runs each.
 // Usage: java -cp target/iot-pipeline.jar bench/FleetQueries.java <jdbcUrl> <user> <password>
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iotpipeline.serve.FleetPage;
+import io.iotpipeline.api.FleetPage;
 
 public class FleetQueries {
 

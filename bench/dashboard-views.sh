@@ -98,7 +98,7 @@ done
 
 # The API's fleet queries (GET /api/devices, /api/customers) at 10,000 devices: device_health topped up with 9,800
 # devices of 490 more customers (5 % silent, 10 % last reading ERROR), then bench/FleetQueries.java times the very
-# statements the pipeline runs (io.iotpipeline.serve.FleetPage) over JDBC. Needs target/iot-pipeline.jar.
+# statements the pipeline runs (io.iotpipeline.api.FleetPage) over JDBC. Needs target/iot-pipeline.jar.
 psql_bench -c "
   INSERT INTO device_health (customerId, deviceId, firstSeen, lastSeen, lastEventTime, lastStatus, lastTemperature,
                              lastMeasure, state, since, readings, temperatureSum, temperatureMin, temperatureMax,

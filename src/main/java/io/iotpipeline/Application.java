@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import io.iotpipeline.platform.EmbeddedKafka;
+import io.iotpipeline.embedded.EmbeddedKafka;
 import io.iotpipeline.replay.SampleReplay;
 import org.apache.camel.main.Main;
 

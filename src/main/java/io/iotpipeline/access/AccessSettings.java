@@ -2,7 +2,7 @@ package io.iotpipeline.access;
 
 import java.util.function.Function;
 
-import io.iotpipeline.platform.SecretSetting;
+import io.iotpipeline.config.SecretSetting;
 
 /**
  * Who may do what over HTTP: the read user (API, dashboard), the operate user (health details, metrics, Jolokia) and

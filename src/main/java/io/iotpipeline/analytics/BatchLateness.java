@@ -7,9 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.iotpipeline.domain.LatenessPolicy;
-import io.iotpipeline.domain.ReadingRules;
-import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.ingest.ReadingRules;
+import io.iotpipeline.ops.PipelineCounters;
 import org.apache.camel.Exchange;
 
 /**

@@ -27,7 +27,7 @@ public record Anomaly(String customerId, String deviceId, String eventId, Detect
             row.put("expectedlow", Double.isNaN(anomaly.expectedLow()) ? null : anomaly.expectedLow());
             row.put("expectedhigh", Double.isNaN(anomaly.expectedHigh()) ? null : anomaly.expectedHigh());
             row.put("observed", anomaly.observed());
-            row.put("eventtime", io.iotpipeline.domain.ReadingColumns.TIMESTAMP.format(anomaly.eventTime()));
+            row.put("eventtime", io.iotpipeline.store.ReadingColumns.TIMESTAMP.format(anomaly.eventTime()));
             return row;
         }).toList();
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.iotpipeline.domain.DeviceReading;
-import io.iotpipeline.domain.EventJson;
-import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.ingest.EventJson;
+import io.iotpipeline.ops.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;

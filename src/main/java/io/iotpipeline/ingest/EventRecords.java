@@ -3,8 +3,7 @@ package io.iotpipeline.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.iotpipeline.domain.PostedEvents;
-import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.simulator.DeviceSimulator.SimulatedEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -1,11 +1,14 @@
 package io.iotpipeline.ingest;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.iotpipeline.routes.HttpIngestRoute;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.iotpipeline.ops.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * The steps of the http-ingest route (bean {@code httpEvents}): judge a POST /api/events request, its accepted events
@@ -13,30 +16,104 @@ import org.apache.camel.Message;
  */
 public final class HttpEvents {
 
-    private final HttpIngestRoute.Limits limits;
+    /** Exchange property: the request's events, once every one of them is accepted. */
+    public static final String ACCEPTED = "acceptedEvents";
 
-    public HttpEvents(HttpIngestRoute.Limits limits) {
+    private final PostedLimits limits;
+
+    public HttpEvents(PostedLimits limits) {
         this.limits = limits;
     }
 
     /** Answers 400, 413 or 415 when the request cannot be accepted; otherwise leaves the events to publish. */
     public void judge(Exchange exchange) throws Exception {
-        HttpIngestRoute.judge(exchange, limits);
+        checkRequest(exchange, limits);
     }
 
     public List<Message> records(Exchange exchange) {
-        return EventRecords.ofAccepted(exchange, exchange.getProperty(HttpIngestRoute.ACCEPTED, List.class));
+        return EventRecords.ofAccepted(exchange, exchange.getProperty(ACCEPTED, List.class));
     }
 
     /** 202 with the accepted eventIds, once Kafka has every one. */
     public void answerAccepted(Exchange exchange) throws Exception {
-        HttpIngestRoute.accepted(exchange);
+        answerWithAccepted(exchange);
     }
 
     /** 503: Kafka did not take the events in time; none was accepted. */
     public void answerUnavailable(Exchange exchange) throws Exception {
-        HttpIngestRoute.answer(exchange, 503, Map.of("error",
+        answer(exchange, 503, Map.of("error",
                 "the events could not be published to Kafka, none was accepted; retry later"));
         exchange.getMessage().setHeader("Retry-After", "5");
+    }
+
+    /**
+     * Answers 400, 413 or 415 when the request cannot be accepted; otherwise leaves the events to publish. (The API key
+     * was checked in front of the route, by the access guard, from the real header.)
+     */
+    private static void checkRequest(Exchange exchange, PostedLimits limits) throws JsonProcessingException {
+        var registry = exchange.getContext().getRegistry();
+        Message request = exchange.getMessage();
+        if (!PostedEvents.isJson(realHeader(request, "Content-Type"))) {
+            answer(exchange, 415, Map.of("error", "send the events as JSON with Content-Type: application/json"
+                    + " (charset, if given, utf-8)"));
+            return;
+        }
+        int maxBodyBytes = limits.maxBodyBytes();
+        byte[] body = request.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            answer(exchange, 400, Map.of("error", "the body is empty: post one event object or an array of events"));
+            return;
+        }
+        if (body.length > maxBodyBytes) {
+            answer(exchange, 413, Map.of("error", "the body has " + body.length + " bytes, at most " + maxBodyBytes
+                    + " are accepted: split the request"));
+            return;
+        }
+        PostedEvents events;
+        try {
+            events = PostedEvents.judge(body, registry.lookupByNameAndType("readingRules", ReadingRules.class),
+                    limits.maxEventsPerRequest(), limits.maxEventBytes());
+        } catch (PostedEvents.UnreadableRequestException e) {
+            answer(exchange, 400, Map.of("error", e.getMessage()));
+            return;
+        } catch (PostedEvents.TooManyEventsException e) {
+            answer(exchange, 413, Map.of("error", e.getMessage()));
+            return;
+        }
+        if (!events.allAccepted()) {
+            int total = events.accepted().size() + events.rejected().size();
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("error", events.rejected().size() + " of " + total
+                    + " events rejected, so none was published: fix or drop them and post again");
+            answer.put("rejected", events.rejected());
+            answer(exchange, 400, answer);
+            return;
+        }
+        exchange.setProperty(ACCEPTED, events.accepted());
+    }
+
+    /**
+     * A header as the client sent it. Camel's message headers also hold the query parameters, so {@code
+     * ?Content-Type=...} would pass for the header there.
+     */
+    private static String realHeader(Message request, String name) {
+        return request instanceof HttpMessage http && http.getRequest() != null ? http.getRequest().getHeader(name)
+                : null;
+    }
+
+    private static void answerWithAccepted(Exchange exchange) throws JsonProcessingException {
+        List<?> accepted = exchange.getProperty(ACCEPTED, List.class);
+        PipelineCounters.of(exchange).eventsPublished(accepted.size());
+        answer(exchange, 202, Map.of("accepted", accepted.stream()
+                .map(event -> ((PostedEvents.Accepted) event).eventId()).toList()));
+    }
+
+    private static void answer(Exchange exchange, int status, Map<String, ?> body) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        // platform-http answers with the message headers: the request's (the API key among them) must not echo back
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(EventJson.MAPPER.writeValueAsString(body));
     }
 }

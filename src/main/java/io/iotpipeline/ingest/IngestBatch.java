@@ -3,12 +3,9 @@ package io.iotpipeline.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.iotpipeline.domain.EventReader;
-import io.iotpipeline.domain.ReadingRules;
-import io.iotpipeline.domain.RecordValue;
 import io.iotpipeline.domain.SourceRecord;
-import io.iotpipeline.domain.StoredReadings;
-import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.store.StoredReadings;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 

@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.iotpipeline.domain.EventReader;
 import io.iotpipeline.domain.SourceRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;

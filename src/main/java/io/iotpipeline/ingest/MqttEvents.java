@@ -7,11 +7,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 import io.iotpipeline.domain.DeadLetter;
-import io.iotpipeline.domain.PostedEvents;
-import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.SourceRecord;
-import io.iotpipeline.platform.PipelineCounters;
-import io.iotpipeline.routes.HttpIngestRoute;
+import io.iotpipeline.ops.PipelineCounters;
 import org.apache.camel.Exchange;
 
 /** The step of the mqtt-ingest route (bean {@code mqttEvents}): one MQTT message judged into records and dead letters. */
@@ -20,9 +17,9 @@ public final class MqttEvents {
     /** Exchange property: the message's dead letters. */
     public static final String DEAD_LETTERS = "mqttDeadLetters";
 
-    private final HttpIngestRoute.Limits limits;
+    private final PostedLimits limits;
 
-    public MqttEvents(HttpIngestRoute.Limits limits) {
+    public MqttEvents(PostedLimits limits) {
         this.limits = limits;
     }
 

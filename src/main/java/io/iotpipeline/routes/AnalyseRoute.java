@@ -7,10 +7,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import io.iotpipeline.domain.DeviceStateChange;
 import io.iotpipeline.analytics.BatchLateness;
-import io.iotpipeline.domain.LatenessPolicy;
-import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.analytics.LatenessPolicy;
+import io.iotpipeline.domain.DeviceStateChange;
+import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.store.DatabaseRetries;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;

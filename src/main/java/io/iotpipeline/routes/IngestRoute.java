@@ -1,6 +1,7 @@
 package io.iotpipeline.routes;
 
 import io.iotpipeline.ingest.IngestBatch;
+import io.iotpipeline.ingest.KafkaEndpoints;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 

@@ -1,10 +1,11 @@
 package io.iotpipeline.routes;
 
+import io.iotpipeline.ingest.KafkaEndpoints;
 import io.iotpipeline.ingest.MqttEvents;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * MQTT ingest: each message {@link io.iotpipeline.platform.MqttSubscription} receives (one event or an array) is
+ * MQTT ingest: each message {@link io.iotpipeline.ingest.MqttSubscription} receives (one event or an array) is
  * checked like {@code POST /api/events}. The valid events are published to Kafka (acks=all, idempotent), the invalid
  * ones stored as dead letters with their reasons (nobody waits for an answer on MQTT); the subscription acknowledges
  * the message only after this route has finished.
@@ -13,7 +14,7 @@ public class MqttIngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        bindToRegistry("mqttEvents", new MqttEvents(HttpIngestRoute.Limits.of(getContext())));
+        bindToRegistry("mqttEvents", new MqttEvents(io.iotpipeline.ingest.PostedLimits.of(getContext())));
         from("direct:mqtt-event").routeId("mqtt-ingest")
                 .bean("mqttEvents", "judge").id("judge-mqtt-event")
                 .split(exchangeProperty(MqttEvents.DEAD_LETTERS)).id("split-mqtt-dead-letters")

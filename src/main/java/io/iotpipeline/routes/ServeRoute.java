@@ -5,9 +5,9 @@ import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.iotpipeline.serve.ApiQuery;
-import io.iotpipeline.serve.ApiRequests;
-import io.iotpipeline.serve.FleetPage;
+import io.iotpipeline.api.ApiQuery;
+import io.iotpipeline.api.ApiRequests;
+import io.iotpipeline.api.FleetPage;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 

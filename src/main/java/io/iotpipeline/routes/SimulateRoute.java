@@ -1,6 +1,7 @@
 package io.iotpipeline.routes;
 
 import io.iotpipeline.ingest.EventRecords;
+import io.iotpipeline.ingest.KafkaEndpoints;
 import org.apache.camel.builder.RouteBuilder;
 
 /** Simulate stage: the device fleet publishes its events to Kafka, keyed by customer. */

@@ -2,6 +2,7 @@ package io.iotpipeline.routes;
 
 import java.sql.SQLException;
 
+import io.iotpipeline.store.DatabaseRetries;
 import io.iotpipeline.store.ReadingStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;

@@ -13,9 +13,9 @@ import java.util.Random;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iotpipeline.domain.ReadingRules;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotpipeline.ingest.ReadingRules;
 
 /**
  * A fleet of simulated devices. Each tick yields the events due at the configured rate, in the exact wire format.

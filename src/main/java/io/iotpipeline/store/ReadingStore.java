@@ -9,8 +9,7 @@ import java.util.Set;
 import io.iotpipeline.anomaly.BatchJudge;
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceReading;
-import io.iotpipeline.domain.ReadingColumns;
-import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.ops.PipelineCounters;
 import org.apache.camel.Exchange;
 
 /**
@@ -33,14 +32,14 @@ public final class ReadingStore {
 
     /** The Kafka batch's readings in row batches of about {@code store.batch.rows}. */
     public List<List<DeviceReading>> rowBatches(List<DeviceReading> readings) {
-        return rowBatches(readings, rowsPerBatch);
+        return inRowBatches(readings, rowsPerBatch);
     }
 
     /**
      * The readings in batches of about {@code size} rows. An event's readings stay in one batch: the batch that
      * stores its first reading counts the event (ReadingColumns).
      */
-    public static List<List<DeviceReading>> rowBatches(List<DeviceReading> readings, int size) {
+    public static List<List<DeviceReading>> inRowBatches(List<DeviceReading> readings, int size) {
         List<List<DeviceReading>> batches = new ArrayList<>();
         int from = 0;
         while (from < readings.size()) {

@@ -282,7 +282,7 @@ class AnalyticsIT {
     @Test
     @Order(9)
     void everyGrafanaPanelQueryRunsAndTheSimulatedDataShows() throws Exception {
-        var dashboard = io.iotpipeline.domain.EventJson.MAPPER.readTree(
+        var dashboard = io.iotpipeline.ingest.EventJson.MAPPER.readTree(
                 java.nio.file.Path.of("report/grafana/dashboards/iot-pipeline.json").toFile());
         int withRows = 0;
         for (var panel : dashboard.get("panels")) {
@@ -301,7 +301,7 @@ class AnalyticsIT {
     @Order(10)
     void thePowerBiConnectionFileOpensDirectQueryOnPostgres() throws Exception {
         // the model and report are checked by PowerBiProjectTest and PowerBiModelIT
-        var pbids = io.iotpipeline.domain.EventJson.MAPPER.readTree(
+        var pbids = io.iotpipeline.ingest.EventJson.MAPPER.readTree(
                 java.nio.file.Path.of("report/powerbi/iot-pipeline.pbids").toFile()).get("connections").get(0);
         assertEquals("DirectQuery", pbids.get("mode").asText());
         assertEquals("postgresql", pbids.get("details").get("protocol").asText());

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
-import io.iotpipeline.domain.ReadingRules;
+import io.iotpipeline.ingest.ReadingRules;
 
 /**
  * Labeled input for the bad-input scenario: well-formed events, and malformed messages of every kind the issue names,

@@ -274,7 +274,7 @@ class FaultsIT {
             Set<String> expected = new HashSet<>();
             Set<String> rejected = new HashSet<>();
             String time = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(1)
-                    .format(io.iotpipeline.domain.ReadingRules.EVENT_TIME_WRITTEN);
+                    .format(io.iotpipeline.ingest.ReadingRules.EVENT_TIME_WRITTEN);
             for (int i = 0; i < 5000; i++) {
                 String eventId = java.util.UUID.randomUUID().toString();
                 List<String> devices = new ArrayList<>();

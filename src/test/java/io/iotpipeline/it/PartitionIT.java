@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
-import io.iotpipeline.platform.Database;
+import io.iotpipeline.store.Database;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.main.Main;
 import org.flywaydb.core.Flyway;

@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.iotpipeline.Application;
-import io.iotpipeline.platform.Database;
-import io.iotpipeline.platform.PipelineCounters;
+import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.simulator.DeviceSimulator;
+import io.iotpipeline.store.Database;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -266,7 +266,7 @@ class PipelineIT {
                 throw new IllegalStateException(e);
             }
         };
-        var json = io.iotpipeline.domain.EventJson.MAPPER;
+        var json = io.iotpipeline.ingest.EventJson.MAPPER;
 
         assertEquals(200, get.apply("/health").statusCode());
         assertEquals("UP", json.readTree(get.apply("/health/ready").body()).path("status").asText());
@@ -328,7 +328,7 @@ class PipelineIT {
                     "{\"deviceId\":\"D009\",\"temperature\":45.5,\"measure\":\"C\",\"status\":\"ERROR\"}"));
             return alerts.all().stream().anyMatch(record -> sentIds.stream().anyMatch(record.value()::contains));
         });
-        var json = io.iotpipeline.domain.EventJson.MAPPER;
+        var json = io.iotpipeline.ingest.EventJson.MAPPER;
         for (ConsumerRecord<String, String> record : alerts.all()) {
             var alert = json.readTree(record.value());
             if (sentIds.contains(alert.path("eventId").asText())) {

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import io.iotpipeline.platform.Database;
 import io.iotpipeline.report.PowerBiProject;
+import io.iotpipeline.store.Database;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.iotpipeline.platform.EmbeddedDatabase;
+import io.iotpipeline.embedded.EmbeddedDatabase;
 
 /**
  * The pipeline as users deploy it: the packaged jar as its own process, with the docker compose profile
@@ -118,7 +118,7 @@ final class ProductionPath implements AutoCloseable {
 
     /** What a Kafka client of this broker needs besides bootstrap.servers: the SCRAM login. */
     Map<String, Object> kafkaClientProperties() {
-        return new io.iotpipeline.platform.KafkaSecurity("SASL_PLAINTEXT", "SCRAM-SHA-256", KAFKA_USER, kafkaPassword)
+        return new io.iotpipeline.config.KafkaSecurity("SASL_PLAINTEXT", "SCRAM-SHA-256", KAFKA_USER, kafkaPassword)
                 .clientProperties();
     }
 

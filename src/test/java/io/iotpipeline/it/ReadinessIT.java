@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 import io.iotpipeline.Application;
-import io.iotpipeline.platform.EmbeddedDatabase;
+import io.iotpipeline.embedded.EmbeddedDatabase;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +58,6 @@ class ReadinessIT {
     private String status(String url) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return io.iotpipeline.domain.EventJson.MAPPER.readTree(response.body()).path("status").asText();
+        return io.iotpipeline.ingest.EventJson.MAPPER.readTree(response.body()).path("status").asText();
     }
 }

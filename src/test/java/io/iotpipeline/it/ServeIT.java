@@ -7,12 +7,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.iotpipeline.domain.EventJson;
+import io.iotpipeline.ingest.EventJson;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,7 +125,7 @@ class ServeIT {
 
     static String event(String customerId, String deviceId, double temperature, String status) {
         String now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
-                .format(io.iotpipeline.domain.ReadingRules.EVENT_TIME_WRITTEN);
+                .format(io.iotpipeline.ingest.ReadingRules.EVENT_TIME_WRITTEN);
         return "{\"eventId\":\"" + UUID.randomUUID() + "\",\"eventOffset\":10001,\"eventPublisher\":\"device\","
                 + "\"customerId\":\"" + customerId + "\",\"data\":{\"devices\":[{\"deviceId\":\"" + deviceId
                 + "\",\"temperature\":" + temperature + ",\"measure\":\"C\",\"status\":\"" + status + "\"}]},"

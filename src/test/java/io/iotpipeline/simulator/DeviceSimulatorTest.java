@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
-import io.iotpipeline.domain.EventJson;
-import io.iotpipeline.domain.ReadingRules;
 import io.iotpipeline.domain.SourceRecord;
+import io.iotpipeline.ingest.EventJson;
+import io.iotpipeline.ingest.ReadingRules;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,9 +1,0 @@
-package io.iotpipeline.domain;
-
-/** An event that cannot yield any reading; its message is the dead-letter reason. */
-public class InvalidEventException extends Exception {
-
-    public InvalidEventException(String reason) {
-        super(reason, null, false, false);
-    }
-}

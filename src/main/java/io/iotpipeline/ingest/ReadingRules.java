@@ -1,0 +1,465 @@
+package io.iotpipeline.ingest;
+
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotpipeline.domain.DeadLetter;
+import io.iotpipeline.domain.DeviceEvent;
+import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.SourceRecord;
+import io.iotpipeline.domain.TemperatureUnit;
+
+/**
+ * The validation rules of the wire format: what makes an event acceptable, and which of its devices become readings.
+ * Column limits mirror {@code sql/V1__readings_and_dead_letters.sql}, so a value that passes here always fits its row.
+ * Which statuses and measures are accepted, and the plausible temperature range per unit, come from the
+ * {@code readings.*} properties.
+ */
+public final class ReadingRules {
+
+    /** The statuses of the wire format. */
+    public static final List<String> STATUSES = List.of("SUCCESS", "ERROR", "STANDBY");
+
+    /** Accepts every status and C, F and K within wide physical limits. */
+    public static final ReadingRules STANDARD = new ReadingRules(STATUSES, Map.of(
+            TemperatureUnit.C, new PlausibleRange(-60, 150),
+            TemperatureUnit.F, new PlausibleRange(-76, 302),
+            TemperatureUnit.K, new PlausibleRange(213.15, 423.15)));
+
+    /** Inclusive bounds of a believable temperature, in the unit it is given for. */
+    public record PlausibleRange(double min, double max) {
+        public PlausibleRange {
+            if (!(min < max)) {
+                throw new IllegalArgumentException("a plausible range needs min < max, got " + min + ".." + max);
+            }
+        }
+
+        /** Parses {@code -60..150}. */
+        public static PlausibleRange parse(String text) {
+            String[] bounds = text.trim().split("\\.\\.");
+            if (bounds.length != 2) {
+                throw new IllegalArgumentException("'" + text + "' is not a range like -60..150");
+            }
+            return new PlausibleRange(Double.parseDouble(bounds[0].trim()), Double.parseDouble(bounds[1].trim()));
+        }
+
+        boolean contains(double value) {
+            return value >= min && value <= max;
+        }
+
+        @Override
+        public String toString() {
+            return format(min) + ".." + format(max);
+        }
+
+        private static String format(double value) {
+            return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+        }
+    }
+
+    private final List<String> statuses;
+    private final Map<TemperatureUnit, PlausibleRange> ranges;
+
+    /**
+     * @param statuses the accepted statuses, a subset of {@link #STATUSES}
+     * @param ranges   the accepted measures, each with its plausible range
+     */
+    public ReadingRules(List<String> statuses, Map<TemperatureUnit, PlausibleRange> ranges) {
+        if (statuses.isEmpty() || !STATUSES.containsAll(statuses)) {
+            throw new IllegalArgumentException("readings.statuses must list some of " + String.join(", ", STATUSES)
+                    + ", got " + statuses);
+        }
+        if (ranges.isEmpty()) {
+            throw new IllegalArgumentException("readings.measures must list at least one of C, F, K");
+        }
+        this.statuses = List.copyOf(statuses);
+        this.ranges = new EnumMap<>(ranges);
+    }
+
+    /**
+     * The rules from {@code readings.statuses}, {@code readings.measures} and {@code readings.range.<measure>}.
+     */
+    public static ReadingRules fromProperties(Function<String, String> property) {
+        List<String> statuses = Arrays.stream(property.apply("readings.statuses").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        Map<TemperatureUnit, PlausibleRange> ranges = new EnumMap<>(TemperatureUnit.class);
+        for (String measure : property.apply("readings.measures").split(",")) {
+            String name = measure.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            TemperatureUnit unit = TemperatureUnit.of(name).orElseThrow(() -> new IllegalArgumentException(
+                    "readings.measures: '" + name + "' is not a unit the pipeline can convert; use C, F or K"));
+            String key = "readings.range." + name;
+            try {
+                ranges.put(unit, PlausibleRange.parse(property.apply(key)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+        }
+        return new ReadingRules(statuses, ranges);
+    }
+    static final int MAX_CUSTOMER_ID = 20;
+    static final int MAX_PUBLISHER = 50;
+    static final int MAX_DEVICE_ID = 20;
+    static final int MAX_MEASURE = 10;
+    /** Sensor fields beyond the fixed ones, as JSON: room for a few dozen values, not for a document. */
+    static final int MAX_EXTRA_FIELDS = 4096;
+    static final int MIN_YEAR = 1900;
+    static final int MAX_YEAR = 9999;
+
+    /** {@code yyyy-MM-dd HH:mm:ss} with an optional fraction of up to 9 digits, as devices send it (UTC). */
+    public static final DateTimeFormatter EVENT_TIME = new DateTimeFormatterBuilder()
+            .appendPattern("uuuu-MM-dd HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT); // 2023-02-30 is an error, not March 2nd
+
+    /** eventTime as devices write it, with the microseconds PostgreSQL keeps. */
+    public static final DateTimeFormatter EVENT_TIME_WRITTEN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
+    private static final Set<String> FIXED_DEVICE_FIELDS = Set.of("deviceId", "temperature", "measure", "status");
+    private static final ObjectMapper JSON = EventJson.MAPPER;
+
+    /**
+     * Checks the event-level fields.
+     *
+     * @throws InvalidEventException when the event as a whole cannot be stored
+     */
+    public static CheckedEvent checkEvent(DeviceEvent event) throws InvalidEventException {
+        if (event == null) {
+            throw new InvalidEventException("payload is JSON null, not an event object");
+        }
+        if (!isUuid(event.eventId())) {
+            throw new InvalidEventException("eventId " + quote(event.eventId()) + " is not a UUID");
+        }
+        if (event.eventOffset() == null) {
+            throw new InvalidEventException("eventOffset is missing");
+        }
+        requireText("eventPublisher", event.eventPublisher(), MAX_PUBLISHER);
+        requireText("customerId", event.customerId(), MAX_CUSTOMER_ID);
+        LocalDateTime eventTime = parseEventTime(event.eventTime());
+        if (event.data() == null || event.data().devices() == null) {
+            throw new InvalidEventException("data.devices is missing");
+        }
+        if (event.data().devices().isEmpty()) {
+            throw new InvalidEventException("data.devices is empty: the event carries no reading");
+        }
+        return new CheckedEvent(event, UUID.fromString(event.eventId()), eventTime);
+    }
+
+    /** An event whose event-level fields passed {@link #checkEvent}, with those fields parsed. */
+    public record CheckedEvent(DeviceEvent event, UUID eventId, LocalDateTime eventTime) {
+    }
+
+    /** What one event yields: a reading per valid device and a dead letter per device that is not, in event order. */
+    public record EventReadings(List<DeviceReading> readings, List<DeadLetter> deadLetters) {
+    }
+
+    /**
+     * Splits {@code data.devices} of a checked event into a {@link DeviceReading} per valid device and a
+     * {@link DeadLetter} saying why for each other one.
+     */
+    public EventReadings readings(DeviceEvent event, SourceRecord source) throws InvalidEventException {
+        return readings(checkEvent(event), source);
+    }
+
+    /** As {@link #readings(DeviceEvent, SourceRecord)}, for an event already checked. */
+    public EventReadings readings(CheckedEvent checked, SourceRecord source) {
+        DeviceEvent event = checked.event();
+        UUID eventId = checked.eventId();
+        LocalDateTime eventTime = checked.eventTime();
+        List<JsonNode> devices = event.data().devices();
+        List<DeviceReading> readings = new ArrayList<>(devices.size());
+        List<DeadLetter> deadLetters = new ArrayList<>(0);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < devices.size(); i++) {
+            JsonNode device = devices.get(i);
+            String deviceId = device != null && device.path("deviceId").isValueNode()
+                    ? device.path("deviceId").asText() : null;
+            String problem = deviceProblem(device);
+            if (problem == null && !seen.add(deviceId)) {
+                problem = "deviceId " + quote(deviceId) + " appears twice in the event";
+            }
+            String extra = problem == null ? extraFields(device) : null;
+            if (problem == null) {
+                problem = extraFieldsProblem(extra);
+            }
+            if (problem != null) {
+                deadLetters.add(DeadLetter.ofDevice(source, i, "data.devices[" + i + "]: " + problem, event.eventId(),
+                        deviceId, String.valueOf(device)));
+                continue;
+            }
+            String measure = device.get("measure").asText();
+            double temperature = temperature(device.get("temperature"));
+            readings.add(new DeviceReading(eventId, event.customerId(), event.eventOffset(), event.eventPublisher(),
+                    eventTime, deviceId, measure, device.get("status").asText(), temperature,
+                    TemperatureUnit.of(measure).orElseThrow().toCelsius(temperature), extra, source, false));
+        }
+        return new EventReadings(readings, deadLetters);
+    }
+
+    /** Whether a device's fixed fields, already of the right JSON types, make a reading as they are. */
+    boolean isValidDevice(String deviceId, String measure, String status, double temperature) {
+        if (lengthProblem("deviceId", deviceId, MAX_DEVICE_ID) != null
+                || lengthProblem("measure", measure, MAX_MEASURE) != null || !statuses.contains(status)) {
+            return false;
+        }
+        TemperatureUnit unit = TemperatureUnit.of(measure).orElse(null);
+        PlausibleRange range = unit == null ? null : ranges.get(unit);
+        return range != null && Double.isFinite(temperature) && range.contains(temperature);
+    }
+
+    /** Whether the event-level fields, already of the right JSON types, pass {@link #checkEvent} as they are. */
+    static boolean isValidEvent(String eventId, String eventPublisher, String customerId) {
+        return isUuid(eventId) && eventPublisher != null && customerId != null
+                && lengthProblem("eventPublisher", eventPublisher, MAX_PUBLISHER) == null
+                && lengthProblem("customerId", customerId, MAX_CUSTOMER_ID) == null;
+    }
+
+    /** 8-4-4-4-12 hex digits, as {@link UUID#toString()} writes them (either case). */
+    static boolean isUuid(String text) {
+        if (text == null || text.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static LocalDateTime parseEventTime(String text) throws InvalidEventException {
+        if (text == null) {
+            throw new InvalidEventException("eventTime is missing");
+        }
+        LocalDateTime plain = plainEventTime(text);
+        if (plain != null) {
+            return plain;
+        }
+        try {
+            // PostgreSQL keeps microseconds: the pipeline works with the time as it will be stored
+            LocalDateTime time = LocalDateTime.parse(text, EVENT_TIME).truncatedTo(ChronoUnit.MICROS);
+            if (time.getYear() < MIN_YEAR || time.getYear() > MAX_YEAR) {
+                throw new InvalidEventException("eventTime " + quote(text) + " is outside the years " + MIN_YEAR + " to "
+                        + MAX_YEAR);
+            }
+            return time;
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException(
+                    "eventTime " + quote(text) + " is not a time in the format yyyy-MM-dd HH:mm:ss.SSSSSS");
+        }
+    }
+
+    /**
+     * The common shape, {@code yyyy-MM-dd HH:mm:ss} and 0 to 9 fraction digits, a valid date with a year in range,
+     * read without the formatter (which costs more than the rest of a reading's checks); null for anything else,
+     * which the formatter then reads or refuses with its reason. Same result as {@link #EVENT_TIME}.
+     */
+    private static LocalDateTime plainEventTime(String text) {
+        int length = text.length();
+        if (length < 19 || length == 20 || length > 29 || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != ' ' || text.charAt(13) != ':' || text.charAt(16) != ':'
+                || (length > 19 && text.charAt(19) != '.')) {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int fraction = length > 19 ? digits(text, 20, length) : 0;
+        if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0
+                || minute > 59 || second < 0 || second > 59 || fraction < 0
+                || day > java.time.Month.of(month).length(java.time.Year.isLeap(year))) {
+            return null;
+        }
+        int nanos = fraction;
+        for (int i = length > 19 ? length - 20 : 9; i < 9; i++) {
+            nanos *= 10;
+        }
+        return LocalDateTime.of(year, month, day, hour, minute, second, nanos / 1_000 * 1_000);
+    }
+
+    /** The decimal number in text[from, to), or -1 when a character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** Why a device entry cannot be stored, or null when it can. */
+    String deviceProblem(JsonNode device) {
+        if (device == null || !device.isObject()) {
+            return "is not a JSON object";
+        }
+        String problem = textProblem("deviceId", device.get("deviceId"), MAX_DEVICE_ID);
+        if (problem == null) {
+            problem = textProblem("measure", device.get("measure"), MAX_MEASURE);
+        }
+        if (problem == null) {
+            JsonNode status = device.get("status");
+            if (status == null || status.isNull()) {
+                problem = "status is missing";
+            } else if (!status.isTextual() || !statuses.contains(status.asText())) {
+                problem = "status " + quote(status.toString()) + " is not one of " + String.join(", ", statuses)
+                        + (status.isTextual() && STATUSES.contains(status.asText()) ? " (readings.statuses)" : "");
+            }
+        }
+        TemperatureUnit unit = null;
+        if (problem == null) {
+            unit = TemperatureUnit.of(device.get("measure").asText()).filter(ranges::containsKey).orElse(null);
+            if (unit == null) {
+                problem = "measure " + quote(device.get("measure").asText()) + " is not one of "
+                        + ranges.keySet().stream().map(Enum::name).collect(Collectors.joining(", "))
+                        + " (readings.measures)";
+            }
+        }
+        if (problem == null) {
+            JsonNode temperature = device.get("temperature");
+            if (temperature == null || temperature.isNull()) {
+                problem = "temperature is missing";
+            } else if (Double.isNaN(temperature(temperature))) {
+                problem = "temperature " + quote(temperature.toString()) + " is not a finite number";
+            } else if (!ranges.get(unit).contains(temperature(temperature))) {
+                problem = "temperature " + temperature(temperature) + " " + unit + " is outside the plausible range "
+                        + ranges.get(unit) + " " + unit + " (readings.range." + unit + ")";
+            }
+        }
+        return problem;
+    }
+
+    /** A JSON number, or a string holding one (some firmwares quote numbers); NaN when neither. */
+    static double temperature(JsonNode node) {
+        double value = Double.NaN;
+        if (node.isNumber()) {
+            value = node.asDouble();
+        } else if (node.isTextual()) {
+            try {
+                value = Double.parseDouble(node.asText().trim());
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.isFinite(value) ? value : Double.NaN;
+    }
+
+    static String extraFields(JsonNode device) {
+        ObjectNode extra = null;
+        Iterator<Map.Entry<String, JsonNode>> fields = device.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!FIXED_DEVICE_FIELDS.contains(field.getKey())) {
+                if (extra == null) {
+                    extra = JSON.createObjectNode();
+                }
+                extra.set(field.getKey(), field.getValue());
+            }
+        }
+        return extra == null ? null : extra.toString().replace("\\u0000", "\\uFFFD");
+    }
+
+    /** Extra fields are stored as jsonb: bounded in size, and only Unicode text (jsonb refuses lone surrogates). */
+    static String extraFieldsProblem(String extra) {
+        if (extra == null) {
+            return null;
+        }
+        if (extra.length() > MAX_EXTRA_FIELDS) {
+            return "the fields beyond deviceId, temperature, measure and status are " + extra.length()
+                    + " characters of JSON, more than " + MAX_EXTRA_FIELDS;
+        }
+        if (unpairedSurrogate(extra) >= 0) {
+            return "the fields beyond deviceId, temperature, measure and status hold an unpaired UTF-16 surrogate,"
+                    + " which is not Unicode text";
+        }
+        return null;
+    }
+
+    private static String textProblem(String name, JsonNode value, int maxLength) {
+        if (value == null || value.isNull()) {
+            return name + " is missing";
+        }
+        if (!value.isTextual()) {
+            return name + " " + quote(value.toString()) + " is not a string";
+        }
+        return lengthProblem(name, value.asText(), maxLength);
+    }
+
+    private static void requireText(String name, String value, int maxLength) throws InvalidEventException {
+        String problem = value == null ? name + " is missing" : lengthProblem(name, value, maxLength);
+        if (problem != null) {
+            throw new InvalidEventException(problem);
+        }
+    }
+
+    private static String lengthProblem(String name, String value, int maxLength) {
+        if (value.isBlank()) {
+            return name + " is blank";
+        }
+        if (value.length() > maxLength) {
+            return name + " is " + value.length() + " characters long, more than " + maxLength;
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            return name + " contains a NUL character";
+        }
+        int surrogate = unpairedSurrogate(value);
+        if (surrogate >= 0) {
+            return name + " holds an unpaired UTF-16 surrogate at index " + surrogate + ", which is not Unicode text";
+        }
+        return null;
+    }
+
+    /**
+     * The index of the first UTF-16 surrogate without its partner, or -1. JSON may escape one ("\\ud800"), but it is
+     * not a character: PostgreSQL would store it as '?' (text) or refuse it (jsonb).
+     */
+    static int unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Quotes a value for a reason text, cut short so a 1 MB field does not make a 1 MB reason. */
+    static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return "'" + (value.length() > 60 ? value.substring(0, 60) + "…" : value) + "'";
+    }
+}

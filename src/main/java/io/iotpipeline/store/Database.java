@@ -1,0 +1,95 @@
+package io.iotpipeline.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The PostgreSQL connection pool, and the schema brought up to date from {@code sql/} at start. */
+public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private Database() {
+    }
+
+    public static BasicDataSource pool(String url, String user, String password, int maxConnections) {
+        BasicDataSource pool = new BasicDataSource();
+        pool.setUrl(url);
+        pool.setUsername(user);
+        pool.setPassword(password);
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setMaxWait(java.time.Duration.ofSeconds(30));
+        // one round trip per JDBC batch instead of one per row
+        pool.addConnectionProperty("reWriteBatchedInserts", "true");
+        pool.addConnectionProperty("ApplicationName", "iot-pipeline");
+        pool.addConnectionProperty("connectTimeout", "10");
+        return pool;
+    }
+
+    /**
+     * Checks the database is reachable, with an error that says what to do when it is not, then applies the
+     * versioned scripts of {@code sql/}.
+     */
+    public static void migrate(DataSource dataSource, String url, String user) {
+        try (Connection connection = dataSource.getConnection()) {
+            LOG.debug("Connected to {}", connection.getMetaData().getDatabaseProductVersion());
+        } catch (SQLException e) {
+            throw new IllegalStateException(explain(e, url, user), e);
+        }
+        MigrateResult result = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:sql")
+                .load()
+                .migrate();
+        LOG.info("Database schema at version {} ({} migrations applied now)",
+                result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+                result.migrationsExecuted);
+    }
+
+    /** Stores a setting the database side needs (see {@code pipeline_settings}). */
+    public static void saveSetting(DataSource dataSource, String name, String value) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                var statement = connection.prepareStatement("INSERT INTO pipeline_settings (name, value) VALUES (?, ?)"
+                        + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+            statement.setString(1, name);
+            statement.setString(2, value);
+            statement.executeUpdate();
+        }
+    }
+
+    /** The URL without a password parameter (pgjdbc accepts ?password=…), for logs and messages. */
+    public static String redacted(String url) {
+        return url == null ? null : url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
+    }
+
+    static String explain(SQLException e, String url, String user) {
+        url = redacted(url);
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof org.postgresql.util.PSQLException)) {
+            cause = cause.getCause();
+        }
+        String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
+        String database = url.replaceFirst("^jdbc:postgresql://[^/]*/", "").replaceFirst("\\?.*$", "");
+        if ("3D000".equals(state)) {
+            return "Database '" + database + "' does not exist at " + url + ". Create it, e.g.: createdb -U " + user
+                    + " " + database + "   (or: psql -U postgres -c 'CREATE DATABASE " + database + " OWNER " + user
+                    + "'), or unset db.url to use the embedded PostgreSQL.";
+        }
+        if ("28P01".equals(state) || "28000".equals(state)) {
+            return "PostgreSQL at " + url + " refused user '" + user + "': check db.user and db.password ("
+                    + cause.getMessage() + ")";
+        }
+        if ("08001".equals(state) || "08004".equals(state)) {
+            return "Cannot reach PostgreSQL at " + url + " (" + cause.getMessage()
+                    + "). Start it, fix db.url, or unset db.url to use the embedded PostgreSQL.";
+        }
+        return "Cannot connect to PostgreSQL at " + url + ": " + cause.getMessage();
+    }
+}

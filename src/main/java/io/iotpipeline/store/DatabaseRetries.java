@@ -1,0 +1,35 @@
+package io.iotpipeline.store;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
+
+/**
+ * The error handler of every route that reads or writes PostgreSQL in the stream: a failed step is retried with
+ * exponential backoff ({@code store.retry.*}, one WARN line per retry) before the failure goes back to the Kafka
+ * consumer, which then reads the uncommitted batch again. Without it, a database outage turns into a loop of
+ * immediate re-reads, each failing with a stack trace.
+ */
+public final class DatabaseRetries {
+
+    private DatabaseRetries() {
+    }
+
+    public static DefaultErrorHandlerDefinition withBackoff(RouteBuilder routes) {
+        CamelContext context = routes.getContext();
+        return routes.defaultErrorHandler()
+                .maximumRedeliveries(intProperty(context, "store.retry.maxAttempts"))
+                .redeliveryDelay(intProperty(context, "store.retry.initialDelayMs"))
+                .useExponentialBackOff()
+                .maximumRedeliveryDelay(intProperty(context, "store.retry.maxDelayMs"))
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                // on shutdown the uncommitted batch is simply read again at the next start: no reason to wait
+                .allowRedeliveryWhileStopping(false)
+                .logExhaustedMessageHistory(false);
+    }
+
+    public static int intProperty(CamelContext context, String key) {
+        return Integer.parseInt(context.resolvePropertyPlaceholders("{{" + key + "}}").trim());
+    }
+}

@@ -1,0 +1,156 @@
+package io.iotpipeline.store;
+
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.iotpipeline.domain.DeviceReading;
+
+/**
+ * A batch of readings as the parameters of {@code store_readings} (sql/R__reading_analytics.sql): one typed array per
+ * column, in the function's order, so the database reads each value once as what it is instead of parsing JSON text,
+ * and one statement stores the batch with its analytics.
+ * <p>
+ * {@code firstOfEvent} marks the one reading that counts its event in {@code event_streams}: the first reading of
+ * each event (eventId and eventTime) in the batch that the database does not reject. Which reading that is depends
+ * only on the batch's content, so a redelivered batch marks the same reading, which is then not inserted again.
+ * {@code anomalies} are the detectors' findings for the batch, as JSON rows of {@code device_anomalies}: the function
+ * stores those whose reading it inserted.
+ */
+public final class ReadingColumns {
+
+    /** Timestamps as store_readings takes them, to the microsecond PostgreSQL keeps. */
+    public static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
+
+    private ReadingColumns() {
+    }
+
+    /** The readings, the first of each event marked, and the findings for them. */
+    public static List<Object> of(List<DeviceReading> readings, String anomalies) {
+        Set<EventKey> events = new HashSet<>();
+        boolean[] first = new boolean[readings.size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = events.add(eventKey(readings.get(i)));
+        }
+        return of(readings, first, anomalies);
+    }
+
+    /** One reading, marked as its event's first or not, and the findings for it. */
+    public static List<Object> of(DeviceReading reading, boolean firstOfEvent, String anomalies) {
+        return of(List.of(reading), new boolean[] {firstOfEvent}, anomalies);
+    }
+
+    /** The event a reading belongs to: a re-send with another eventTime is another event. */
+    public record EventKey(java.util.UUID eventId, java.time.LocalDateTime eventTime) {
+    }
+
+    public static EventKey eventKey(DeviceReading reading) {
+        return new EventKey(reading.eventId(), reading.eventTime());
+    }
+
+    /** As {@link #TIMESTAMP} formats it, written directly for the years readings have (the formatter costs more). */
+    static String timestamp(java.time.LocalDateTime time) {
+        int year = time.getYear();
+        if (year < 1000 || year > 9999) {
+            return TIMESTAMP.format(time);
+        }
+        char[] text = new char[26];
+        put(text, 0, year, 4);
+        text[4] = '-';
+        put(text, 5, time.getMonthValue(), 2);
+        text[7] = '-';
+        put(text, 8, time.getDayOfMonth(), 2);
+        text[10] = 'T';
+        put(text, 11, time.getHour(), 2);
+        text[13] = ':';
+        put(text, 14, time.getMinute(), 2);
+        text[16] = ':';
+        put(text, 17, time.getSecond(), 2);
+        text[19] = '.';
+        put(text, 20, time.getNano() / 1_000, 6);
+        return new String(text);
+    }
+
+    /** A Kafka timestamp (epoch ms, -1 when unknown) as a timestamptz in UTC. */
+    static String kafkaTimestamp(long epochMillis) {
+        if (epochMillis < 0) {
+            return null;
+        }
+        return timestamp(java.time.LocalDateTime.ofEpochSecond(epochMillis / 1000,
+                (int) (epochMillis % 1000) * 1_000_000, java.time.ZoneOffset.UTC)) + "Z";
+    }
+
+    private static void put(char[] text, int at, int value, int digits) {
+        for (int i = at + digits - 1; i >= at; i--) {
+            text[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    private static List<Object> of(List<DeviceReading> readings, boolean[] firstOfEvent, String anomalies) {
+        int n = readings.size();
+        String[] eventIds = new String[n];
+        String[] customerIds = new String[n];
+        long[] eventOffsets = new long[n];
+        String[] publishers = new String[n];
+        String[] eventTimes = new String[n];
+        String[] deviceIds = new String[n];
+        String[] measures = new String[n];
+        String[] statuses = new String[n];
+        double[] temperatures = new double[n];
+        double[] celsius = new double[n];
+        boolean[] late = new boolean[n];
+        String[] extraFields = new String[n];
+        String[] topics = new String[n];
+        int[] partitions = new int[n];
+        long[] offsets = new long[n];
+        String[] kafkaTimestamps = new String[n];
+        DeviceReading previous = null;
+        for (int i = 0; i < n; i++) {
+            DeviceReading r = readings.get(i);
+            // the readings of one event (and of one record) follow each other and share their values: written once
+            boolean sameEvent = previous != null && previous.eventId() == r.eventId()
+                    && previous.eventTime() == r.eventTime();
+            boolean sameRecord = previous != null && previous.source() == r.source();
+            eventIds[i] = sameEvent ? eventIds[i - 1] : r.eventId().toString();
+            customerIds[i] = r.customerId();
+            eventOffsets[i] = r.eventOffset();
+            publishers[i] = r.eventPublisher();
+            eventTimes[i] = sameEvent ? eventTimes[i - 1] : timestamp(r.eventTime());
+            deviceIds[i] = r.deviceId();
+            measures[i] = r.measure();
+            statuses[i] = r.status();
+            temperatures[i] = r.temperature();
+            celsius[i] = r.temperatureCelsius();
+            late[i] = r.late();
+            extraFields[i] = r.extraFields();
+            topics[i] = r.source().topic();
+            partitions[i] = r.source().partition();
+            offsets[i] = r.source().offset();
+            kafkaTimestamps[i] = sameRecord ? kafkaTimestamps[i - 1] : kafkaTimestamp(r.source().timestamp());
+            previous = r;
+        }
+        List<Object> columns = new ArrayList<>(18);
+        columns.add(eventIds);
+        columns.add(customerIds);
+        columns.add(eventOffsets);
+        columns.add(publishers);
+        columns.add(eventTimes);
+        columns.add(deviceIds);
+        columns.add(measures);
+        columns.add(statuses);
+        columns.add(temperatures);
+        columns.add(celsius);
+        columns.add(late);
+        columns.add(extraFields);
+        columns.add(topics);
+        columns.add(partitions);
+        columns.add(offsets);
+        columns.add(kafkaTimestamps);
+        columns.add(firstOfEvent);
+        columns.add(anomalies == null ? "[]" : anomalies);
+        return columns;
+    }
+}

@@ -1,0 +1,28 @@
+package io.iotpipeline.config;
+
+import java.util.Properties;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PipelineSetupTest {
+
+    @Test
+    void withoutEmbeddedServersAMissingConnectionStopsTheStartWithWhatToSet() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Properties props = new Properties();
+            props.put("embeddedServers.enabled", "false");
+            props.put("db.url", "");
+            props.put("db.user", "iot");
+            props.put("kafka.brokers", "kafka:9092");
+            context.getPropertiesComponent().setInitialProperties(props);
+            IllegalStateException error = assertThrows(IllegalStateException.class,
+                    () -> new PipelineSetup().configure(context));
+            assertTrue(error.getMessage().contains("db.url (DB_URL)") && error.getMessage().endsWith("missing: db.url"),
+                    error.getMessage());
+        }
+    }
+}

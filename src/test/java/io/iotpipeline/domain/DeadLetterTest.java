@@ -1,0 +1,19 @@
+package io.iotpipeline.domain;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class DeadLetterTest {
+
+    @Test
+    void deadLetterPayloadsAreAlwaysStorable() {
+        DeadLetter dead = DeadLetter.ofEvent(new SourceRecord("device_stream", 2, 41, "CI00103", "{}"), "r", null);
+        assertNull(DeadLetter.storable(null, 10));
+        assertEquals("a\uFFFDb", DeadLetter.storable("a\u0000b", 10));
+        assertEquals(DeadLetter.MAX_PAYLOAD_CHARS, DeadLetter.storable("x".repeat(2_000_000), DeadLetter.MAX_PAYLOAD_CHARS).length());
+        assertInstanceOf(Integer.class, dead.toRow().get("payloadLength"));
+    }
+}
