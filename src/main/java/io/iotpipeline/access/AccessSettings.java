@@ -1,8 +1,7 @@
 package io.iotpipeline.access;
 
-import java.util.function.Function;
 
-import io.iotpipeline.config.SecretSetting;
+import io.iotpipeline.config.Settings;
 
 /**
  * Who may do what over HTTP: the read user (API, dashboard), the operate user (health details, metrics, Jolokia) and
@@ -13,15 +12,15 @@ import io.iotpipeline.config.SecretSetting;
 public record AccessSettings(boolean enabled, String realm, String readUser, String readPassword, String operateUser,
                              String operatePassword, String ingestKey, int maxJolokiaRequests, int idleTimeoutSeconds) {
 
-    public static AccessSettings fromProperties(Function<String, String> property) {
-        boolean enabled = Boolean.parseBoolean(property.apply("auth.enabled"));
-        String readPassword = SecretSetting.read(property, "auth.read.password");
-        String operatePassword = SecretSetting.read(property, "auth.operate.password");
-        String ingestKey = SecretSetting.read(property, "ingest.http.apiKey");
-        AccessSettings settings = new AccessSettings(enabled, property.apply("auth.realm"),
-                property.apply("auth.read.user"), blankToNull(readPassword), property.apply("auth.operate.user"),
+    public static AccessSettings from(Settings property) {
+        boolean enabled = property.flag("auth.enabled");
+        String readPassword = property.secret("auth.read.password");
+        String operatePassword = property.secret("auth.operate.password");
+        String ingestKey = property.secret("ingest.http.apiKey");
+        AccessSettings settings = new AccessSettings(enabled, property.text("auth.realm"),
+                property.text("auth.read.user"), blankToNull(readPassword), property.text("auth.operate.user"),
                 blankToNull(operatePassword), blankToNull(ingestKey),
-                positive(property, "auth.jolokia.maxRequestsPerCall"), positive(property, "http.idleTimeoutSeconds"));
+                property.positiveInt("auth.jolokia.maxRequestsPerCall"), property.positiveInt("http.idleTimeoutSeconds"));
         if (enabled) {
             require(settings.readPassword, "auth.read.password (AUTH_READ_PASSWORD or AUTH_READ_PASSWORD_FILE)");
             require(settings.operatePassword, "auth.operate.password (AUTH_OPERATE_PASSWORD or AUTH_OPERATE_PASSWORD_FILE)");
@@ -43,19 +42,6 @@ public record AccessSettings(boolean enabled, String realm, String readUser, Str
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    private static int positive(Function<String, String> property, String key) {
-        String value = property.apply(key);
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(key + " must be a positive integer, got \"" + value + "\"");
     }
 
     @Override

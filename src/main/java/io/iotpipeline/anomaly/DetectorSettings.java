@@ -1,7 +1,6 @@
 package io.iotpipeline.anomaly;
 
 import java.time.Duration;
-import java.util.function.Function;
 
 /**
  * The detectors' knobs, from the {@code anomaly.*} properties.
@@ -33,24 +32,24 @@ public record DetectorSettings(
                 true, 12, Duration.ofSeconds(60), 100_000, Duration.ofSeconds(600));
     }
 
-    public static DetectorSettings fromProperties(Function<String, String> property) {
+    public static DetectorSettings from(io.iotpipeline.config.Settings settings) {
         return new DetectorSettings(
-                Boolean.parseBoolean(property.apply("anomaly.spike.enabled")),
-                Double.parseDouble(property.apply("anomaly.spike.alpha")),
-                Double.parseDouble(property.apply("anomaly.spike.sigmas")),
-                Integer.parseInt(property.apply("anomaly.spike.warmupReadings")),
-                Double.parseDouble(property.apply("anomaly.spike.minStdCelsius")),
-                Boolean.parseBoolean(property.apply("anomaly.stuck.enabled")),
-                Integer.parseInt(property.apply("anomaly.stuck.repeats")),
-                Boolean.parseBoolean(property.apply("anomaly.drift.enabled")),
-                Integer.parseInt(property.apply("anomaly.drift.warmupReadings")),
-                Double.parseDouble(property.apply("anomaly.drift.alpha")),
-                Double.parseDouble(property.apply("anomaly.drift.bandCelsius")),
-                Duration.ofSeconds(Long.parseLong(property.apply("anomaly.drift.forSeconds"))),
-                Boolean.parseBoolean(property.apply("anomaly.error-burst.enabled")),
-                Integer.parseInt(property.apply("anomaly.error-burst.errors")),
-                Duration.ofSeconds(Long.parseLong(property.apply("anomaly.error-burst.windowSeconds"))),
-                Integer.parseInt(property.apply("anomaly.maxDevices")),
-                Duration.ofSeconds(Long.parseLong(property.apply("anomaly.reorderSeconds"))));
+                settings.flag("anomaly.spike.enabled"),
+                settings.share("anomaly.spike.alpha"),
+                settings.positiveNumber("anomaly.spike.sigmas"),
+                settings.nonNegativeInt("anomaly.spike.warmupReadings"),
+                settings.positiveNumber("anomaly.spike.minStdCelsius"),
+                settings.flag("anomaly.stuck.enabled"),
+                settings.positiveInt("anomaly.stuck.repeats"),
+                settings.flag("anomaly.drift.enabled"),
+                settings.positiveInt("anomaly.drift.warmupReadings"),
+                settings.share("anomaly.drift.alpha"),
+                settings.positiveNumber("anomaly.drift.bandCelsius"),
+                settings.seconds("anomaly.drift.forSeconds"),
+                settings.flag("anomaly.error-burst.enabled"),
+                settings.positiveInt("anomaly.error-burst.errors"),
+                settings.seconds("anomaly.error-burst.windowSeconds"),
+                settings.positiveInt("anomaly.maxDevices"),
+                settings.seconds("anomaly.reorderSeconds"));
     }
 }

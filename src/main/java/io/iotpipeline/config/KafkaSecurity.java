@@ -3,7 +3,6 @@ package io.iotpipeline.config;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * How every Kafka client of the pipeline (the Camel consumers and producers, the topic and lag admin clients) and the
@@ -17,8 +16,8 @@ public record KafkaSecurity(String protocol, String mechanism, String username, 
 
     public static final KafkaSecurity PLAINTEXT = new KafkaSecurity("PLAINTEXT", "SCRAM-SHA-256", null, null);
 
-    public static KafkaSecurity fromProperties(Function<String, String> property) {
-        String protocol = property.apply("kafka.security.protocol").toUpperCase(java.util.Locale.ROOT);
+    public static KafkaSecurity from(Settings property) {
+        String protocol = property.text("kafka.security.protocol").toUpperCase(java.util.Locale.ROOT);
         if (!PROTOCOLS.contains(protocol)) {
             throw new IllegalArgumentException("kafka.security.protocol must be one of " + new java.util.TreeSet<>(PROTOCOLS)
                     + ", got \"" + protocol + "\"");
@@ -26,13 +25,13 @@ public record KafkaSecurity(String protocol, String mechanism, String username, 
         if (protocol.equals("PLAINTEXT")) {
             return PLAINTEXT;
         }
-        String mechanism = property.apply("kafka.sasl.mechanism").toUpperCase(java.util.Locale.ROOT);
+        String mechanism = property.text("kafka.sasl.mechanism").toUpperCase(java.util.Locale.ROOT);
         if (!MECHANISMS.contains(mechanism)) {
             throw new IllegalArgumentException("kafka.sasl.mechanism must be one of " + new java.util.TreeSet<>(MECHANISMS)
                     + ", got \"" + mechanism + "\"");
         }
-        String username = property.apply("kafka.sasl.username");
-        String password = SecretSetting.read(property, "kafka.sasl.password");
+        String username = property.text("kafka.sasl.username");
+        String password = property.secret("kafka.sasl.password");
         if (username == null || username.isBlank() || password == null || password.isBlank()) {
             throw new IllegalArgumentException("kafka.security.protocol=" + protocol + " needs kafka.sasl.username and"
                     + " kafka.sasl.password (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE)");

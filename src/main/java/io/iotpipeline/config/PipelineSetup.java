@@ -1,22 +1,28 @@
 package io.iotpipeline.config;
 
-import java.nio.file.Path;
 import java.time.Clock;
 
 import io.iotpipeline.access.AccessSettings;
 import io.iotpipeline.access.FrontDoor;
+import io.iotpipeline.analytics.AnalyticsSettings;
+import io.iotpipeline.anomaly.AnomalyDetectors;
 import io.iotpipeline.anomaly.AnomalyState;
+import io.iotpipeline.anomaly.DetectionSettings;
+import io.iotpipeline.api.ApiSettings;
 import io.iotpipeline.embedded.EmbeddedDatabase;
 import io.iotpipeline.embedded.EmbeddedKafka;
+import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaTopics;
 import io.iotpipeline.ingest.MqttSubscription;
 import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.ops.ConsumerLag;
 import io.iotpipeline.ops.DatabaseHealthCheck;
 import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.simulator.AnomalyInjector;
 import io.iotpipeline.simulator.DeviceSimulator;
 import io.iotpipeline.simulator.SimulatorSettings;
 import io.iotpipeline.store.Database;
+import io.iotpipeline.store.StoreSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -49,37 +55,44 @@ public class PipelineSetup implements CamelConfiguration {
         }
     }
 
-    private void connect(CamelContext context, java.util.Deque<AutoCloseable> started) throws Exception {
-        var properties = context.getPropertiesComponent();
-        java.util.function.Function<String, String> prop = key -> properties.resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException("missing property " + key)).trim();
-
-        String dbUrl = prop.apply("db.url");
-        String dbUser = prop.apply("db.user");
-        boolean embeddedAllowed = Boolean.parseBoolean(prop.apply("embeddedServers.enabled"));
-        if (!embeddedAllowed && (dbUrl.isEmpty() || prop.apply("kafka.brokers").isEmpty())) {
-            throw new IllegalStateException("embeddedServers.enabled=false, so set both kafka.brokers (KAFKA_BROKERS)"
-                    + " and db.url (DB_URL); missing: " + ((dbUrl.isEmpty() ? "db.url " : "")
-                    + (prop.apply("kafka.brokers").isEmpty() ? "kafka.brokers" : "")).trim());
+    /**
+     * Every setting, read and checked once before anything starts: a bad value refuses the start with the property's
+     * name and value. Each concern's settings are bound by type for the routes and beans that need them.
+     */
+    static ConnectionSettings bindSettings(CamelContext context) {
+        Settings settings = Settings.of(context);
+        ConnectionSettings connections = ConnectionSettings.from(settings);
+        var registry = context.getRegistry();
+        SimulatorSettings simulator = SimulatorSettings.from(settings);
+        for (Object bound : new Object[] {AccessSettings.from(settings), IngestSettings.from(settings),
+                AnalyticsSettings.from(settings), DetectionSettings.from(settings), StoreSettings.from(settings),
+                ApiSettings.from(settings), simulator}) {
+            registry.bind(bound.getClass().getSimpleName(), bound);
         }
-        FrontDoor.install(context, AccessSettings.fromProperties(prop));
+        registry.bind("readingRules", ReadingRules.from(settings));
+        registry.bind("anomalyInjector", AnomalyInjector.from(settings, simulator.seed()));
+        return connections;
+    }
+
+    private void connect(CamelContext context, java.util.Deque<AutoCloseable> started) throws Exception {
+        ConnectionSettings connections = bindSettings(context);
+        var registry = context.getRegistry();
+        FrontDoor.install(context, registry.findSingleByType(AccessSettings.class));
+        ConnectionSettings.Database db = connections.database();
+        String dbUrl = db.url();
+        String dbUser = db.user();
         if (dbUrl.isEmpty()) {
-            EmbeddedDatabase database = EmbeddedDatabase.start(Path.of(prop.apply("db.embedded.dataDir")),
-                    Integer.parseInt(prop.apply("db.embedded.port")));
+            EmbeddedDatabase database = EmbeddedDatabase.start(db.embeddedDataDir(), db.embeddedPort());
             own(context, started, database);
             dbUrl = database.jdbcUrl();
             dbUser = "postgres";
         }
-        BasicDataSource dataSource = Database.pool(dbUrl, dbUser, SecretSetting.read(prop, "db.password"),
-                Integer.parseInt(prop.apply("db.pool.maxConnections")));
+        BasicDataSource dataSource = Database.pool(dbUrl, dbUser, db.password(), db.maxConnections());
         own(context, started, dataSource);
         Database.migrate(dataSource, dbUrl, dbUser);
-        int windowSeconds = Integer.parseInt(prop.apply("metrics.windowSeconds"));
-        if (windowSeconds < 1) {
-            throw new IllegalArgumentException("metrics.windowSeconds must be at least 1, got " + windowSeconds);
-        }
-        Database.saveSetting(dataSource, "metrics.windowSeconds", String.valueOf(windowSeconds));
-        context.getRegistry().bind("dataSource", dataSource);
+        Database.saveSetting(dataSource, "metrics.windowSeconds",
+                String.valueOf(registry.findSingleByType(AnalyticsSettings.class).windowSeconds()));
+        registry.bind("dataSource", dataSource);
         var healthChecks = org.apache.camel.health.HealthCheckRegistry.get(context);
         if (healthChecks != null) {
             DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(dataSource);
@@ -87,21 +100,19 @@ public class PipelineSetup implements CamelConfiguration {
             healthChecks.register(databaseHealth);
         }
 
-        String brokers = prop.apply("kafka.brokers");
-        KafkaSecurity kafkaSecurity = KafkaSecurity.fromProperties(prop);
+        ConnectionSettings.Kafka kafkaSettings = connections.kafka();
+        String brokers = kafkaSettings.brokers();
+        KafkaSecurity kafkaSecurity = kafkaSettings.security();
         if (brokers.isEmpty()) {
-            EmbeddedKafka kafka = EmbeddedKafka.start(Path.of(prop.apply("kafka.embedded.dataDir")),
-                    Integer.parseInt(prop.apply("kafka.embedded.port")),
-                    Integer.parseInt(prop.apply("kafka.embedded.controllerPort")), kafkaSecurity);
+            EmbeddedKafka kafka = EmbeddedKafka.start(kafkaSettings.embeddedDataDir(), kafkaSettings.embeddedPort(),
+                    kafkaSettings.embeddedControllerPort(), kafkaSecurity);
             own(context, started, kafka);
             brokers = kafka.bootstrapServers();
         }
-        KafkaTopics.ensure(brokers, kafkaSecurity, prop.apply("kafka.topic"),
-                Integer.parseInt(prop.apply("kafka.topic.partitions")),
-                Short.parseShort(prop.apply("kafka.topic.replicationFactor")));
-        KafkaTopics.ensure(brokers, kafkaSecurity, prop.apply("alerts.topic"),
-                Integer.parseInt(prop.apply("kafka.topic.partitions")),
-                Short.parseShort(prop.apply("kafka.topic.replicationFactor")));
+        for (String topic : new String[] {kafkaSettings.topic(), kafkaSettings.alertsTopic()}) {
+            KafkaTopics.ensure(brokers, kafkaSecurity, topic, kafkaSettings.partitions(),
+                    kafkaSettings.replicationFactor());
+        }
         var kafkaClients = context.getComponent("kafka", KafkaComponent.class).getConfiguration();
         kafkaClients.setBrokers(brokers);
         kafkaClients.setSecurityProtocol(kafkaSecurity.protocol());
@@ -111,28 +122,25 @@ public class PipelineSetup implements CamelConfiguration {
         }
 
         // tests bind a clock they can move before the context starts
-        Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
+        Clock clock = registry.lookupByNameAndType("clock", Clock.class);
         if (clock == null) {
             clock = Clock.systemUTC();
-            context.getRegistry().bind("clock", clock);
+            registry.bind("clock", clock);
         }
-        context.getRegistry().bind("readingRules", ReadingRules.fromProperties(prop));
-        context.getRegistry().bind("anomalyDetectors", AnomalyState.rebuilt(
-                new io.iotpipeline.anomaly.AnomalyDetectors(io.iotpipeline.anomaly.DetectorSettings.fromProperties(prop)),
-                dataSource, Integer.parseInt(prop.apply("anomaly.rebuild.readingsPerDevice")),
-                Integer.parseInt(prop.apply("anomaly.rebuild.hours"))));
-        ConsumerLag lag = new ConsumerLag(brokers, kafkaSecurity, prop.apply("kafka.topic"),
-                prop.apply("kafka.consumer.groupId"));
+        DetectionSettings detection = registry.findSingleByType(DetectionSettings.class);
+        registry.bind("anomalyDetectors", AnomalyState.rebuilt(new AnomalyDetectors(detection.detectors()),
+                dataSource, detection.rebuildReadingsPerDevice(), detection.rebuildHours()));
+        ConsumerLag lag = new ConsumerLag(brokers, kafkaSecurity, kafkaSettings.topic(), kafkaSettings.groupId());
         own(context, started, lag);
-        context.getRegistry().bind("pipelineCounters", new PipelineCounters(lag));
-        SimulatorSettings simulator = simulatorSettings(prop);
-        context.getRegistry().bind("deviceSimulator", new DeviceSimulator(simulator, clock,
-                io.iotpipeline.simulator.AnomalyInjector.fromProperties(prop, simulator.seed())));
+        registry.bind("pipelineCounters", new PipelineCounters(lag));
+        registry.bind("deviceSimulator", new DeviceSimulator(registry.findSingleByType(SimulatorSettings.class), clock,
+                registry.lookupByNameAndType("anomalyInjector", AnomalyInjector.class)));
 
-        if (Boolean.parseBoolean(prop.apply("mqtt.enabled"))) {
-            MqttSubscription mqtt = new MqttSubscription(context, prop.apply("mqtt.brokerUrl"), prop.apply("mqtt.topic"),
-                    prop.apply("mqtt.clientId"), prop.apply("mqtt.username"), SecretSetting.read(prop, "mqtt.password"),
-                    Long.parseLong(prop.apply("mqtt.sessionExpirySeconds")));
+        ConnectionSettings.Mqtt mqttSettings = connections.mqtt();
+        if (mqttSettings.enabled()) {
+            MqttSubscription mqtt = new MqttSubscription(context, mqttSettings.brokerUrl(), mqttSettings.topic(),
+                    mqttSettings.clientId(), mqttSettings.username(), mqttSettings.password(),
+                    mqttSettings.sessionExpirySeconds());
             own(context, started, mqtt::stop);
             // subscribe once the routes run, so no message arrives before direct:mqtt-event can take it
             context.addStartupListener(new org.apache.camel.StartupListener() {
@@ -149,31 +157,8 @@ public class PipelineSetup implements CamelConfiguration {
 
         LOG.info("Pipeline connected: Kafka {} ({}) topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
                 + " psql '{}' -c 'select count(*) from iot_device_events'",
-                brokers, kafkaSecurity, prop.apply("kafka.topic"), Database.redacted(dbUrl), dbUser,
+                brokers, kafkaSecurity, kafkaSettings.topic(), Database.redacted(dbUrl), dbUser,
                 Database.redacted(psqlUrl(dbUrl, dbUser)));
-    }
-
-    static SimulatorSettings simulatorSettings(java.util.function.Function<String, String> prop) {
-        return new SimulatorSettings(
-                Double.parseDouble(prop.apply("simulator.eventsPerSecond")),
-                Long.parseLong(prop.apply("simulator.tickMs")),
-                Integer.parseInt(prop.apply("simulator.customers")),
-                Integer.parseInt(prop.apply("simulator.firstCustomerNumber")),
-                Integer.parseInt(prop.apply("simulator.devices")),
-                Integer.parseInt(prop.apply("simulator.devicesPerEvent.min")),
-                Integer.parseInt(prop.apply("simulator.devicesPerEvent.max")),
-                SimulatorSettings.parseStatusMix(prop.apply("simulator.statusMix")),
-                Double.parseDouble(prop.apply("simulator.temperature.min")),
-                Double.parseDouble(prop.apply("simulator.temperature.max")),
-                Double.parseDouble(prop.apply("simulator.temperature.maxStep")),
-                Double.parseDouble(prop.apply("simulator.late.share")),
-                Long.parseLong(prop.apply("simulator.late.maxSeconds")),
-                Double.parseDouble(prop.apply("simulator.duplicate.share")),
-                Double.parseDouble(prop.apply("simulator.fahrenheit.share")),
-                Long.parseLong(prop.apply("simulator.silence.everySeconds")),
-                Long.parseLong(prop.apply("simulator.silence.seconds")),
-                Long.parseLong(prop.apply("simulator.maxEvents")),
-                Long.parseLong(prop.apply("simulator.seed")));
     }
 
     /** Closes the resource when the context stops, or when the setup fails half-way. */

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,11 +97,11 @@ public final class ReadingRules {
     /**
      * The rules from {@code readings.statuses}, {@code readings.measures} and {@code readings.range.<measure>}.
      */
-    public static ReadingRules fromProperties(Function<String, String> property) {
-        List<String> statuses = Arrays.stream(property.apply("readings.statuses").split(","))
+    public static ReadingRules from(io.iotpipeline.config.Settings property) {
+        List<String> statuses = Arrays.stream(property.text("readings.statuses").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         Map<TemperatureUnit, PlausibleRange> ranges = new EnumMap<>(TemperatureUnit.class);
-        for (String measure : property.apply("readings.measures").split(",")) {
+        for (String measure : property.text("readings.measures").split(",")) {
             String name = measure.trim();
             if (name.isEmpty()) {
                 continue;
@@ -111,7 +110,7 @@ public final class ReadingRules {
                     "readings.measures: '" + name + "' is not a unit the pipeline can convert; use C, F or K"));
             String key = "readings.range." + name;
             try {
-                ranges.put(unit, PlausibleRange.parse(property.apply(key)));
+                ranges.put(unit, PlausibleRange.parse(property.text(key)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
             }

@@ -7,8 +7,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
+import io.iotpipeline.analytics.AnalyticsSettings;
 import io.iotpipeline.analytics.BatchLateness;
 import io.iotpipeline.analytics.LatenessPolicy;
+import io.iotpipeline.config.Settings;
 import io.iotpipeline.domain.DeviceStateChange;
 import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.store.DatabaseRetries;
@@ -57,11 +59,9 @@ public class AnalyseRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        LatenessPolicy lateness = new LatenessPolicy(
-                Duration.ofSeconds(longProperty("lateness.allowedSeconds")),
-                longProperty("lateness.horizonSeconds") > 0 ? Duration.ofSeconds(longProperty("lateness.horizonSeconds")) : null,
-                Duration.ofSeconds(longProperty("lateness.futureToleranceSeconds")));
-        Duration silentAfter = Duration.ofSeconds(longProperty("health.silentAfterSeconds"));
+        AnalyticsSettings settings = Settings.bound(getContext(), AnalyticsSettings.class, AnalyticsSettings::from);
+        LatenessPolicy lateness = settings.lateness();
+        Duration silentAfter = settings.silentAfter();
         errorHandler(DatabaseRetries.withBackoff(this));
 
         bindToRegistry("batchLateness", new BatchLateness(lateness));
@@ -92,10 +92,6 @@ public class AnalyseRoute extends RouteBuilder {
                             + "${body[eventPublisher]}: ${body[missingEvents]} events missing between eventOffset"
                             + " ${body[firstOffset]} and ${body[lastOffset]} (${body[eventsSeen]} stored)")
                 .end();
-    }
-
-    private long longProperty(String key) {
-        return Long.parseLong(getContext().resolvePropertyPlaceholders("{{" + key + "}}").trim());
     }
 
     static Clock clock(Exchange exchange) {

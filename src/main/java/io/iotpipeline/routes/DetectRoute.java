@@ -2,6 +2,8 @@ package io.iotpipeline.routes;
 
 
 import io.iotpipeline.anomaly.BatchJudge;
+import io.iotpipeline.anomaly.DetectionSettings;
+import io.iotpipeline.config.Settings;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 
@@ -35,7 +37,7 @@ public class DetectRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        boolean enabled = Boolean.parseBoolean(getContext().resolvePropertyPlaceholders("{{anomaly.enabled}}").trim());
+        boolean enabled = Settings.bound(getContext(), DetectionSettings.class, DetectionSettings::from).enabled();
         bindToRegistry("batchJudge", new BatchJudge());
 
         from("direct:detect-anomalies").routeId("detect-anomalies").startupOrder(7)

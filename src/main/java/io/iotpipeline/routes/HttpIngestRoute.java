@@ -1,8 +1,9 @@
 package io.iotpipeline.routes;
 
+import io.iotpipeline.config.Settings;
 import io.iotpipeline.ingest.HttpEvents;
+import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaEndpoints;
-import io.iotpipeline.ingest.PostedLimits;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -17,7 +18,7 @@ public class HttpIngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        bindToRegistry("httpEvents", new HttpEvents(PostedLimits.of(getContext())));
+        bindToRegistry("httpEvents", new HttpEvents(Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).posted()));
         onException(Exception.class).handled(true).id("when-kafka-does-not-take-them")
                 .log(LoggingLevel.WARN, "Posted events could not be published to Kafka: ${exception.message}")
                         .id("log-kafka-refusal")

@@ -1,8 +1,9 @@
 package io.iotpipeline.routes;
 
+import io.iotpipeline.config.Settings;
 import io.iotpipeline.ingest.IngestBatch;
+import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaEndpoints;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -24,7 +25,7 @@ public class IngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        bindToRegistry("ingestBatch", new IngestBatch(maxEventBytes(getContext())));
+        bindToRegistry("ingestBatch", new IngestBatch(Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).maxEventBytes()));
 
         from(KafkaEndpoints.batchConsumer("{{kafka.consumer.groupId}}", "{{kafka.consumer.threads}}"))
                 .routeId("ingest").autoStartup("{{store.enabled}}")
@@ -41,9 +42,5 @@ public class IngestRoute extends RouteBuilder {
                 .bean("ingestBatch", "storedReadings").id("take-stored-readings")
                 .to("direct:readings-stored?block=false&failIfNoConsumers=false").id("hand-on-stored-readings")
                 .bean("ingestBatch", "commitOffsets").id("commit-offsets");
-    }
-
-    static int maxEventBytes(CamelContext context) {
-        return Integer.parseInt(context.resolvePropertyPlaceholders("{{ingest.maxEventBytes}}").trim());
     }
 }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.iotpipeline.api.ApiQuery;
 import io.iotpipeline.api.ApiRequests;
+import io.iotpipeline.api.ApiSettings;
 import io.iotpipeline.api.FleetPage;
+import io.iotpipeline.config.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -119,7 +121,7 @@ public class ServeRoute extends RouteBuilder {
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json")).id("contract-as-json")
                 .setBody(constant(contract)).id("answer-contract");
 
-        int maxRows = Integer.parseInt(getContext().resolvePropertyPlaceholders("{{api.maxRows}}").trim());
+        int maxRows = Settings.bound(getContext(), ApiSettings.class, ApiSettings::from).maxRows();
         answer("/devices", "api-devices", query -> FleetPage.statement(ApiRequests.sortOf(query)), query -> query.id("customerId", false)
                 .oneOf("state", java.util.List.of("ONLINE", "SILENT")).oneOf("status", java.util.List.of("SUCCESS", "ERROR", "STANDBY"))
                 .search("search").oneOf("sort", FleetPage.SORTS).limit(maxRows, maxRows)

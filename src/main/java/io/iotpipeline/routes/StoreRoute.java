@@ -2,8 +2,10 @@ package io.iotpipeline.routes;
 
 import java.sql.SQLException;
 
+import io.iotpipeline.config.Settings;
 import io.iotpipeline.store.DatabaseRetries;
 import io.iotpipeline.store.ReadingStore;
+import io.iotpipeline.store.StoreSettings;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.dao.DataAccessException;
@@ -32,8 +34,9 @@ public class StoreRoute extends RouteBuilder {
     public void configure() {
         errorHandler(DatabaseRetries.withBackoff(this));
 
-        int rowsPerBatch = DatabaseRetries.intProperty(getContext(), "store.batch.rows");
-        int batchesPerSecond = DatabaseRetries.intProperty(getContext(), "store.throttle.batchesPerSecond");
+        StoreSettings settings = Settings.bound(getContext(), StoreSettings.class, StoreSettings::from);
+        int rowsPerBatch = settings.rowsPerBatch();
+        int batchesPerSecond = settings.batchesPerSecond();
         bindToRegistry("readingStore", new ReadingStore(rowsPerBatch));
 
         // A row the database rejects as bad data is not retried: retrying cannot change the answer.

@@ -56,10 +56,10 @@ public final class AnomalyInjector {
         this.random = random;
     }
 
-    public static AnomalyInjector fromProperties(java.util.function.Function<String, String> property, long seed) {
+    public static AnomalyInjector from(io.iotpipeline.config.Settings settings, long seed) {
         Map<Detector, Double> shares = new EnumMap<>(Detector.class);
         for (Detector kind : Detector.values()) {
-            shares.put(kind, Double.parseDouble(property.apply("simulator.anomaly." + kind.id() + ".share")));
+            shares.put(kind, settings.share("simulator.anomaly." + kind.id() + ".share"));
         }
         return new AnomalyInjector(shares, seed == 0 ? new Random() : new Random(seed ^ 0x5DEECE66DL));
     }

@@ -54,6 +54,29 @@ public record SimulatorSettings(
     }
 
     /** Parses {@code SUCCESS:80,ERROR:10,STANDBY:10}. */
+    public static SimulatorSettings from(io.iotpipeline.config.Settings settings) {
+        return new SimulatorSettings(
+                settings.positiveNumber("simulator.eventsPerSecond"),
+                settings.positiveLong("simulator.tickMs"),
+                settings.positiveInt("simulator.customers"),
+                settings.nonNegativeInt("simulator.firstCustomerNumber"),
+                settings.positiveInt("simulator.devices"),
+                settings.positiveInt("simulator.devicesPerEvent.min"),
+                settings.positiveInt("simulator.devicesPerEvent.max"),
+                parseStatusMix(settings.text("simulator.statusMix")),
+                settings.number("simulator.temperature.min"),
+                settings.number("simulator.temperature.max"),
+                settings.number("simulator.temperature.maxStep"),
+                settings.share("simulator.late.share"),
+                settings.nonNegativeLong("simulator.late.maxSeconds"),
+                settings.share("simulator.duplicate.share"),
+                settings.share("simulator.fahrenheit.share"),
+                settings.nonNegativeLong("simulator.silence.everySeconds"),
+                settings.nonNegativeLong("simulator.silence.seconds"),
+                settings.nonNegativeLong("simulator.maxEvents"),
+                settings.nonNegativeLong("simulator.seed"));
+    }
+
     public static Map<String, Double> parseStatusMix(String text) {
         Map<String, Double> mix = new LinkedHashMap<>();
         for (String part : text.split(",")) {
@@ -61,7 +84,11 @@ public record SimulatorSettings(
             if (kv.length != 2) {
                 throw new IllegalArgumentException("simulator.statusMix entry '" + part + "' is not STATUS:weight");
             }
-            mix.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+            try {
+                mix.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("simulator.statusMix entry '" + part + "' has no number as weight");
+            }
         }
         return mix;
     }

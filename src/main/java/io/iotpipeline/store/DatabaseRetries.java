@@ -1,6 +1,6 @@
 package io.iotpipeline.store;
 
-import org.apache.camel.CamelContext;
+import io.iotpipeline.config.Settings;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
@@ -17,19 +17,15 @@ public final class DatabaseRetries {
     }
 
     public static DefaultErrorHandlerDefinition withBackoff(RouteBuilder routes) {
-        CamelContext context = routes.getContext();
+        StoreSettings settings = Settings.bound(routes.getContext(), StoreSettings.class, StoreSettings::from);
         return routes.defaultErrorHandler()
-                .maximumRedeliveries(intProperty(context, "store.retry.maxAttempts"))
-                .redeliveryDelay(intProperty(context, "store.retry.initialDelayMs"))
+                .maximumRedeliveries(settings.retryMaxAttempts())
+                .redeliveryDelay(settings.retryInitialDelayMs())
                 .useExponentialBackOff()
-                .maximumRedeliveryDelay(intProperty(context, "store.retry.maxDelayMs"))
+                .maximumRedeliveryDelay(settings.retryMaxDelayMs())
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 // on shutdown the uncommitted batch is simply read again at the next start: no reason to wait
                 .allowRedeliveryWhileStopping(false)
                 .logExhaustedMessageHistory(false);
-    }
-
-    public static int intProperty(CamelContext context, String key) {
-        return Integer.parseInt(context.resolvePropertyPlaceholders("{{" + key + "}}").trim());
     }
 }

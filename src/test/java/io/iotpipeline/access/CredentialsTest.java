@@ -22,7 +22,7 @@ class CredentialsTest {
     static AccessSettings settings(Map<String, String> overrides) {
         Map<String, String> all = new java.util.HashMap<>(DEFAULTS);
         all.putAll(overrides);
-        return AccessSettings.fromProperties(key -> all.getOrDefault(key, ""));
+        return AccessSettings.from(io.iotpipeline.config.Settings.of(all));
     }
 
     static String basic(String user, String password) {

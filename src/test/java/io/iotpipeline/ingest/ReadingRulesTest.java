@@ -189,11 +189,11 @@ class ReadingRulesTest {
     })
     void configuredRulesTurnImplausibleOrUnwantedReadingsIntoDeadLetters(String from, String to, String reason)
             throws Exception {
-        ReadingRules rules = ReadingRules.fromProperties(java.util.Map.of(
+        ReadingRules rules = ReadingRules.from(io.iotpipeline.config.Settings.of(java.util.Map.of(
                 "readings.statuses", "SUCCESS, ERROR",
                 "readings.measures", "C,F",
                 "readings.range.C", "-60..150",
-                "readings.range.F", "-76..302")::get);
+                "readings.range.F", "-76..302")));
         ReadingRules.EventReadings read = rules.readings(json.readValue(SEED.replace(from, to), DeviceEvent.class), SOURCE);
         assertEquals("data.devices[0]: " + reason, read.deadLetters().get(0).reason());
         assertEquals(List.of("D002"), read.readings().stream().map(DeviceReading::deviceId).toList());
@@ -201,13 +201,13 @@ class ReadingRulesTest {
 
     @Test
     void aMeasureWithoutRangeOrAnUnknownUnitIsAConfigurationError() {
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ReadingRules.fromProperties(
-                java.util.Map.of("readings.statuses", "SUCCESS", "readings.measures", "C,X", "readings.range.C", "0..1")::get));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(io.iotpipeline.config.Settings.of(
+                java.util.Map.of("readings.statuses", "SUCCESS", "readings.measures", "C,X", "readings.range.C", "0..1"))));
         assertEquals("readings.measures: 'X' is not a unit the pipeline can convert; use C, F or K", unknown.getMessage());
-        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> ReadingRules.fromProperties(
-                java.util.Map.of("readings.statuses", "SUCCESS", "readings.measures", "C", "readings.range.C", "10..1")::get));
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(io.iotpipeline.config.Settings.of(
+                java.util.Map.of("readings.statuses", "SUCCESS", "readings.measures", "C", "readings.range.C", "10..1"))));
         assertEquals("readings.range.C: a plausible range needs min < max, got 10.0..1.0", range.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ReadingRules.fromProperties(
-                java.util.Map.of("readings.statuses", "SUCCESS,BROKEN", "readings.measures", "C", "readings.range.C", "0..1")::get));
+        assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(io.iotpipeline.config.Settings.of(
+                java.util.Map.of("readings.statuses", "SUCCESS,BROKEN", "readings.measures", "C", "readings.range.C", "0..1"))));
     }
 }

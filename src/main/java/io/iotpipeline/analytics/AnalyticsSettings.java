@@ -1,0 +1,22 @@
+package io.iotpipeline.analytics;
+
+import java.time.Duration;
+
+import io.iotpipeline.config.Settings;
+
+/**
+ * Late data and device health: {@code lateness.*}, {@code health.*}, {@code metrics.windowSeconds}.
+ *
+ * @param silentAfter how long a device may stay unheard before it counts as SILENT
+ */
+public record AnalyticsSettings(LatenessPolicy lateness, Duration silentAfter, long healthCheckIntervalMs,
+        int windowSeconds) {
+
+    public static AnalyticsSettings from(Settings settings) {
+        Duration horizon = settings.seconds("lateness.horizonSeconds");
+        return new AnalyticsSettings(new LatenessPolicy(settings.seconds("lateness.allowedSeconds"),
+                horizon.isZero() ? null : horizon, settings.seconds("lateness.futureToleranceSeconds")),
+                settings.seconds("health.silentAfterSeconds"), settings.positiveLong("health.checkIntervalMs"),
+                settings.positiveInt("metrics.windowSeconds"));
+    }
+}
