@@ -23,6 +23,7 @@ import io.iotpipeline.simulator.DeviceSimulator;
 import io.iotpipeline.simulator.SimulatorSettings;
 import io.iotpipeline.store.Database;
 import io.iotpipeline.store.StoreSettings;
+import io.iotpipeline.store.WriteFailures;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -95,7 +96,7 @@ public class PipelineSetup implements CamelConfiguration {
         registry.bind("dataSource", dataSource);
         var healthChecks = org.apache.camel.health.HealthCheckRegistry.get(context);
         if (healthChecks != null) {
-            DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(dataSource);
+            DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(dataSource, WriteFailures.of(context));
             own(context, started, databaseHealth);
             healthChecks.register(databaseHealth);
         }

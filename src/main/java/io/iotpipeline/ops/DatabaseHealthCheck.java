@@ -7,12 +7,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
+import io.iotpipeline.store.WriteFailures;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness of the database: DOWN while PostgreSQL cannot be reached, so a load balancer or Kubernetes stops sending
- * work. Not a liveness check: the pipeline waits out an outage (retries, then re-reads from Kafka) and must not be
+ * Readiness of the database: DOWN while PostgreSQL cannot be reached, or answers but the store's writes fail (a full
+ * disk: {@link WriteFailures}), so a load balancer or Kubernetes stops sending work. Not a liveness check: the pipeline waits out an outage (retries, then re-reads from Kafka) and must not be
  * restarted for it. The database is asked from a thread of its own, once a second, and a probe reads the last answer:
  * a probe never waits for a pooled connection that busy API requests hold, nor for a database that does not answer.
  */
@@ -23,6 +24,7 @@ public class DatabaseHealthCheck extends AbstractHealthCheck implements AutoClos
     }
 
     private final DataSource dataSource;
+    private final WriteFailures writes;
     private final ScheduledExecutorService asker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "database-health");
         thread.setDaemon(true);
@@ -30,9 +32,10 @@ public class DatabaseHealthCheck extends AbstractHealthCheck implements AutoClos
     });
     private volatile Answer last = new Answer("PostgreSQL not asked yet", null);
 
-    public DatabaseHealthCheck(DataSource dataSource) {
+    public DatabaseHealthCheck(DataSource dataSource, WriteFailures writes) {
         super("iot-pipeline", "database");
         this.dataSource = dataSource;
+        this.writes = writes;
         asker.scheduleWithFixedDelay(() -> last = ask(), 0, 1, TimeUnit.SECONDS);
     }
 
@@ -44,7 +47,11 @@ public class DatabaseHealthCheck extends AbstractHealthCheck implements AutoClos
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Answer answer = last;
-        if (answer.downReason() == null) {
+        WriteFailures.Failing failing = writes.failing();
+        if (answer.downReason() == null && failing != null) {
+            builder.message("PostgreSQL answers but refuses writes since " + failing.since() + ": " + failing.reason())
+                    .down();
+        } else if (answer.downReason() == null) {
             builder.up();
         } else {
             builder.message(answer.downReason()).error(answer.error()).down();

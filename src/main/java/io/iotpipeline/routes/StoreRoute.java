@@ -6,6 +6,7 @@ import io.iotpipeline.config.Settings;
 import io.iotpipeline.store.DatabaseRetries;
 import io.iotpipeline.store.ReadingStore;
 import io.iotpipeline.store.StoreSettings;
+import io.iotpipeline.store.WriteFailures;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.dao.DataAccessException;
@@ -32,12 +33,12 @@ public class StoreRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        errorHandler(DatabaseRetries.withBackoff(this));
+        errorHandler(DatabaseRetries.forWrites(this));
 
         StoreSettings settings = Settings.bound(getContext(), StoreSettings.class, StoreSettings::from);
         int rowsPerBatch = settings.rowsPerBatch();
         int batchesPerSecond = settings.batchesPerSecond();
-        bindToRegistry("readingStore", new ReadingStore(rowsPerBatch));
+        bindToRegistry("readingStore", new ReadingStore(rowsPerBatch, WriteFailures.of(getContext())));
 
         // A row the database rejects as bad data is not retried: retrying cannot change the answer.
         // The row-by-row fallback logs the failure, so no ERROR stack trace either.

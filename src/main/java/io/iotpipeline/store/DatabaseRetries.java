@@ -16,6 +16,21 @@ public final class DatabaseRetries {
     private DatabaseRetries() {
     }
 
+    /**
+     * As {@link #withBackoff}, for the routes that store readings and dead letters: a failed attempt also makes
+     * readiness DOWN until a write succeeds again ({@link WriteFailures}). A failed batch is read again until it is
+     * written, so a failure is always followed by a success once the database takes writes. Bad data is no failure
+     * of the database: its rows become dead letters.
+     */
+    public static DefaultErrorHandlerDefinition forWrites(RouteBuilder routes) {
+        WriteFailures writes = WriteFailures.of(routes.getContext());
+        return withBackoff(routes).onExceptionOccurred(exchange -> {
+            if (!ReadingStore.rejectedAsBadData(exchange.getException())) {
+                writes.failed(exchange.getException());
+            }
+        });
+    }
+
     public static DefaultErrorHandlerDefinition withBackoff(RouteBuilder routes) {
         StoreSettings settings = Settings.bound(routes.getContext(), StoreSettings.class, StoreSettings::from);
         return routes.defaultErrorHandler()

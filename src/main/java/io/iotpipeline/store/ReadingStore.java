@@ -26,7 +26,10 @@ public final class ReadingStore {
 
     private final int rowsPerBatch;
 
-    public ReadingStore(int rowsPerBatch) {
+    private final WriteFailures writes;
+
+    public ReadingStore(int rowsPerBatch, WriteFailures writes) {
+        this.writes = writes;
         this.rowsPerBatch = rowsPerBatch;
     }
 
@@ -65,6 +68,7 @@ public final class ReadingStore {
     }
 
     public void countRowsWritten(Exchange exchange) {
+        writes.succeeded();
         PipelineCounters.of(exchange).rowsWritten(exchange.getVariable(ROW_BATCH, List.class).size());
     }
 

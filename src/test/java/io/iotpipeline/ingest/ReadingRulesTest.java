@@ -19,11 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReadingRulesTest {
 
-    static final String SEED = """
-            {"eventId":"e3cb26d3-41b2-49a2-84f3-0156ed8d7502","eventOffset":10001,"eventPublisher":"device",
-             "customerId":"CI00103","data":{"devices":[{"deviceId":"D001","temperature":15,"measure":"C","status":"ERROR"},
-             {"deviceId":"D002","temperature":16,"measure":"C","status":"SUCCESS"}]},
-             "eventTime":"2023-01-05 11:13:53.643364"}""";
+    static final String SEED = io.iotpipeline.TestEvent.seed().json();
     static final SourceRecord SOURCE = new SourceRecord("device_stream", 2, 41, "CI00103", SEED);
     private final ObjectMapper json = EventJson.MAPPER;
 

@@ -3,27 +3,21 @@ package io.iotpipeline.it;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.iotpipeline.Application;
-import io.iotpipeline.simulator.DeviceSimulator;
+import io.iotpipeline.TestEvent;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,14 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Late data, windowed metrics, device health and eventOffset gaps on the embedded, real Kafka broker and PostgreSQL,
- * with hand-written event sequences and their expected outcome. One partition, so the tests share one watermark:
- * each test uses its own customers and a later day than the tests before it.
+ * with hand-written event sequences and their expected outcome. Each test sends its customers' events to a partition
+ * of its own, so each has its own watermark and the tests pass in any order; the simulated fleet is SimulatedFleetIT's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AnalyticsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** One partition per test customer (CI009nn goes to nn % 16), so each test has its stream and watermark. */
+    private static final int PARTITIONS = 16;
 
     private final MovableClock clock = new MovableClock();
     private final ListAppender<ILoggingEvent> deviceLog = new ListAppender<>();
@@ -53,22 +48,13 @@ class AnalyticsIT {
     void startPipeline() throws Exception {
         EmbeddedServers servers = EmbeddedServers.onFreePorts("iot-pipeline-analytics-it");
         props = servers.properties();
-        props.put("kafka.topic.partitions", "1");
+        props.put("kafka.topic.partitions", String.valueOf(PARTITIONS));
         props.put("store.batch.maxWaitMs", "100");
         props.put("lateness.allowedSeconds", "600");
         props.put("lateness.horizonSeconds", "86400");
         props.put("health.silentAfterSeconds", "60");
         props.put("health.checkIntervalMs", "200");
         props.put("simulator.enabled", "false");
-        props.put("simulator.eventsPerSecond", "200");
-        props.put("simulator.customers", "2");
-        props.put("simulator.firstCustomerNumber", "800");
-        props.put("simulator.devices", "5");
-        props.put("simulator.late.share", "0.2");
-        props.put("simulator.silence.everySeconds", "1");
-        props.put("simulator.silence.seconds", "600");
-        props.put("simulator.maxEvents", "20000");
-        props.put("simulator.seed", "7");
         Logger logger = (Logger) LoggerFactory.getLogger("io.iotpipeline.devices");
         deviceLog.start();
         logger.addAppender(deviceLog);
@@ -92,7 +78,6 @@ class AnalyticsIT {
     }
 
     @Test
-    @Order(1)
     void aReadingOlderThanTheWatermarkIsStoredAndFlaggedLate() throws Exception {
         // watermark = newest eventTime so far - 10 min
         List<String> times = List.of(
@@ -111,16 +96,8 @@ class AnalyticsIT {
     }
 
     @Test
-    @Order(2)
     void windowsHoldCountsTemperaturesAndStatusesAndALateReadingUpdatesItsWindow() throws Exception {
-        String day = "2024-04-01 ";
-        send("CI00902", 20001, day + "10:00:10", device("D001", 20.0, "C", "SUCCESS"), device("D002", 68.0, "F", "ERROR"));
-        send("CI00902", 20002, day + "10:00:50", device("D001", 22.0, "C", "ERROR"));
-        send("CI00902", 20003, day + "10:01:05", device("D001", 30.0, "C", "STANDBY"), device("D002", 86.0, "F", "SUCCESS"));
-        send("CI00902", 20004, day + "10:15:00", device("D001", 10.0, "C", "SUCCESS"));
-        awaitRows("CI00902", 6);
-        send("CI00902", 20005, day + "10:00:30", device("D001", 24.0, "C", "SUCCESS")); // watermark 10:05: late
-        awaitRows("CI00902", 7);
+        sendWindowEvents("CI00902");
 
         // device, window start, readings, avg, min, max (Celsius), SUCCESS, ERROR, STANDBY, late
         assertEquals(List.of(
@@ -146,24 +123,24 @@ class AnalyticsIT {
     }
 
     @Test
-    @Order(3)
     void replayingTheSameEventsChangesNoMetric() throws Exception {
-        List<String> before = analyticsOf("CI00902");
+        sendWindowEvents("CI00912");
+        List<String> before = analyticsOf("CI00912");
         for (Map<String, Object> row : rows.query("select distinct eventId::text as id from iot_device_events"
-                + " where customerId = 'CI00902'")) {
-            topic.send("CI00902", sent.get((String) row.get("id")));
+                + " where customerId = 'CI00912'")) {
+            topic.sendTo(partitionOf("CI00912"), "CI00912", sent.get((String) row.get("id")));
         }
-        // a new event behind the replayed ones in the same partition: once it is stored, the replay has been processed
-        String sentinel = send("CI00999", 1, "2024-04-01 10:16:00", device("D001", 1.0, "C", "SUCCESS"));
+        // a new event behind the replayed ones in their partition (CI00928 shares CI00912's): once it is stored, the
+        // replay has been processed
+        String sentinel = send("CI00928", 1, "2024-04-01 10:16:00", TestEvent.deviceJson("D001", 1.0, "C", "SUCCESS"));
         Eventually.await(WAIT, "the sentinel event", () -> rows.count(
                 "select count(*) from iot_device_events where eventId = '" + sentinel + "'") == 1);
 
-        assertEquals(before, analyticsOf("CI00902"));
-        assertEquals(7L, rows.count("select count(*) from iot_device_events where customerId = 'CI00902'"));
+        assertEquals(before, analyticsOf("CI00912"));
+        assertEquals(7L, rows.count("select count(*) from iot_device_events where customerId = 'CI00912'"));
     }
 
     @Test
-    @Order(4)
     void lateClassificationAfterARestartEqualsTheRunWithoutOne() throws Exception {
         List<String> times = List.of("12:00:00", "12:30:00", "12:15:00", "12:25:00", "12:40:00", "12:29:59");
         // 12:15 is late only because of 12:30, which is stored before the restart
@@ -184,9 +161,8 @@ class AnalyticsIT {
     }
 
     @Test
-    @Order(5)
     void aSilentDeviceBecomesSilentAndOnlineAgainWhenItReports() throws Exception {
-        send("CI00905", 1, "2024-06-01 08:00:00", device("D001", 20.0, "C", "SUCCESS"), device("D002", 21.0, "C", "SUCCESS"));
+        send("CI00905", 1, "2024-06-01 08:00:00", TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS"), TestEvent.deviceJson("D002", 21.0, "C", "SUCCESS"));
         Eventually.await(WAIT, "both devices ONLINE", () -> states("CI00905").equals(List.of("D001 ONLINE", "D002 ONLINE")));
 
         clock.advance(Duration.ofSeconds(61));
@@ -194,7 +170,7 @@ class AnalyticsIT {
         assertTrue(rows.count("select count(*) from v_silent_devices where customerId = 'CI00905'") == 2);
         clock.reset();
 
-        send("CI00905", 2, "2024-06-01 08:01:00", device("D001", 20.5, "C", "SUCCESS"));
+        send("CI00905", 2, "2024-06-01 08:01:00", TestEvent.deviceJson("D001", 20.5, "C", "SUCCESS"));
         Eventually.await(WAIT, "D001 ONLINE again", () -> states("CI00905").equals(List.of("D001 ONLINE", "D002 SILENT")));
 
         assertEquals(List.of("D001 ONLINE null", "D002 ONLINE null", "D001 SILENT ONLINE", "D002 SILENT ONLINE",
@@ -210,37 +186,35 @@ class AnalyticsIT {
     }
 
     @Test
-    @Order(6)
     void missingEventOffsetsAreCountedPerStream() throws Exception {
         String day = "2024-07-01 ";
-        send("CI00906", 10001, day + "08:00:00", device("D001", 20.0, "C", "SUCCESS"));
-        send("CI00906", 10002, day + "08:00:01", device("D001", 20.0, "C", "SUCCESS"));
-        String last = send("CI00906", 10005, day + "08:00:04", device("D001", 20.0, "C", "SUCCESS"));
+        send("CI00906", 10001, day + "08:00:00", TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS"));
+        send("CI00906", 10002, day + "08:00:01", TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS"));
+        String last = send("CI00906", 10005, day + "08:00:04", TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS"));
         awaitRows("CI00906", 3);
         assertEquals("10001 10005 3 2", gap("CI00906"));
         Eventually.await(WAIT, "the gap logged", () -> !logged("CI00906/device: 2 events missing").isEmpty());
 
-        send("CI00906", 10003, day + "08:00:02", device("D001", 20.0, "C", "SUCCESS"));
+        send("CI00906", 10003, day + "08:00:02", TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS"));
         awaitRows("CI00906", 4);
         assertEquals("10001 10005 4 1", gap("CI00906"));
 
-        topic.send("CI00906", sent.get(last));
-        String sentinel = send("CI00906", 10006, day + "08:00:05", device("D001", 20.0, "C", "SUCCESS"));
+        topic.sendTo(partitionOf("CI00906"), "CI00906", sent.get(last));
+        String sentinel = send("CI00906", 10006, day + "08:00:05", TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS"));
         awaitRows("CI00906", 5);
         assertEquals(1, rows.count("select count(*) from iot_device_events where eventId = '" + sentinel + "'"));
         assertEquals("10001 10006 5 1", gap("CI00906")); // the replayed 10005 is not counted twice
     }
 
     @Test
-    @Order(7)
     void implausibleUnknownFutureAndTooLateReadingsAreDeadLettersWithTheirReason() throws Exception {
         String day = "2024-08-01 ";
-        String hot = send("CI00907", 1, day + "10:00:00", device("D001", 500.0, "C", "SUCCESS"),
-                device("D002", 20.0, "C", "SUCCESS"));
-        String kelvin = send("CI00907", 2, day + "10:00:01", device("D001", 290.0, "K", "SUCCESS"));
+        String hot = send("CI00907", 1, day + "10:00:00", TestEvent.deviceJson("D001", 500.0, "C", "SUCCESS"),
+                TestEvent.deviceJson("D002", 20.0, "C", "SUCCESS"));
+        String kelvin = send("CI00907", 2, day + "10:00:01", TestEvent.deviceJson("D001", 290.0, "K", "SUCCESS"));
         String future = send("CI00907", 3, LocalDateTime.now(clock).plusMinutes(10).toString().replace('T', ' '),
-                device("D001", 20.0, "C", "SUCCESS"));
-        String tooLate = send("CI00907", 4, "2024-07-30 10:00:00", device("D001", 20.0, "C", "SUCCESS"));
+                TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS"));
+        String tooLate = send("CI00907", 4, "2024-07-30 10:00:00", TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS"));
         Eventually.await(WAIT, "four dead letters", () -> rows.count("select count(*) from iot_dead_letters where eventId in ('"
                 + String.join("','", hot, kelvin, future, tooLate) + "')") == 4);
 
@@ -252,53 +226,6 @@ class AnalyticsIT {
     }
 
     @Test
-    @Order(8)
-    void theSimulatorsLateAndSilentDevicesShowInTheViews() throws Exception {
-        DeviceSimulator simulator = main.getCamelContext().getRegistry().lookupByNameAndType("deviceSimulator",
-                DeviceSimulator.class);
-        main.getCamelContext().getRouteController().startRoute("simulate");
-        Eventually.await(WAIT, "a silenced simulated device that has reported before", () -> !silencedSeen(simulator).isEmpty());
-        Set<String> silenced = silencedSeen(simulator);
-        // readings sent before the silence may still be on their way: wait until none has arrived for 2 s
-        String silencedList = silenced.stream().map(device -> "'" + device + "'").collect(Collectors.joining(","));
-        Eventually.await(WAIT, "the silenced devices' last readings stored", () -> rows.count("select count(*)"
-                + " from device_health where customerId || '/' || deviceId in (" + silencedList + ")"
-                + " and lastSeen > now() - interval '2 seconds'") == 0);
-
-        clock.advance(Duration.ofSeconds(61));
-        Eventually.await(WAIT, "the silenced devices in v_silent_devices", () -> silentInView().containsAll(silenced));
-        clock.reset();
-        Eventually.await(WAIT, "reporting devices ONLINE again", () -> rows.count("select count(*) from device_health"
-                + " where customerId like 'CI008%' and state = 'ONLINE'") > 0);
-        main.getCamelContext().getRouteController().stopRoute("simulate");
-
-        assertTrue(silentInView().containsAll(silenced), "still silent: " + silenced);
-        assertTrue(rows.count("select coalesce(sum(lateReadings), 0) from v_late_readings_per_window") > 2);
-        assertTrue(rows.count("select count(*) from v_ingest_rate_per_minute where readings > 0") > 0);
-        assertEquals(3, rows.count("select count(*) from v_status_distribution where readings > 0"));
-        assertTrue(rows.count("select count(*) from v_avg_temperature_by_device where customerId like 'CI008%'") > 0);
-    }
-
-    @Test
-    @Order(9)
-    void everyGrafanaPanelQueryRunsAndTheSimulatedDataShows() throws Exception {
-        var dashboard = io.iotpipeline.ingest.EventJson.MAPPER.readTree(
-                java.nio.file.Path.of("report/grafana/dashboards/iot-pipeline.json").toFile());
-        int withRows = 0;
-        for (var panel : dashboard.get("panels")) {
-            // Grafana's macros and the device variable, as Grafana expands them for the last hour and one device
-            String sql = panel.get("targets").get(0).get("rawSql").asText()
-                    .replaceAll("\\$__timeFilter\\((\\w+)\\)", "$1 BETWEEN now() - interval '1 hour' AND now() + interval '1 hour'")
-                    .replace("$device", "'D001','D002','D003','D004','D005'");
-            if (!rows.query(sql).isEmpty()) {
-                withRows++;
-            }
-        }
-        assertTrue(withRows >= 5, withRows + " of " + dashboard.get("panels").size() + " panels show data");
-    }
-
-    @Test
-    @Order(10)
     void thePowerBiConnectionFileOpensDirectQueryOnPostgres() throws Exception {
         // the model and report are checked by PowerBiProjectTest and PowerBiModelIT
         var pbids = io.iotpipeline.ingest.EventJson.MAPPER.readTree(
@@ -309,21 +236,20 @@ class AnalyticsIT {
 
     // ---- helpers ----
 
-    private Set<String> silencedSeen(DeviceSimulator simulator) throws Exception {
-        Set<String> seen = new HashSet<>();
-        for (String device : simulator.silentDevices()) {
-            String[] parts = device.split("/");
-            if (rows.count("select count(*) from device_health where customerId = '" + parts[0] + "' and deviceId = '"
-                    + parts[1] + "'") == 1) {
-                seen.add(device);
-            }
-        }
-        return seen;
-    }
 
-    private Set<String> silentInView() throws Exception {
-        return rows.query("select customerId || '/' || deviceId as device from v_silent_devices").stream()
-                .map(row -> (String) row.get("device")).collect(Collectors.toSet());
+
+    /** Five events of two devices over three windows, then one late reading; returns once all 7 rows are stored. */
+    private void sendWindowEvents(String customer) throws Exception {
+        String day = "2024-04-01 ";
+        send(customer, 20001, day + "10:00:10", TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS"),
+                TestEvent.deviceJson("D002", 68.0, "F", "ERROR"));
+        send(customer, 20002, day + "10:00:50", TestEvent.deviceJson("D001", 22.0, "C", "ERROR"));
+        send(customer, 20003, day + "10:01:05", TestEvent.deviceJson("D001", 30.0, "C", "STANDBY"),
+                TestEvent.deviceJson("D002", 86.0, "F", "SUCCESS"));
+        send(customer, 20004, day + "10:15:00", TestEvent.deviceJson("D001", 10.0, "C", "SUCCESS"));
+        awaitRows(customer, 6);
+        send(customer, 20005, day + "10:00:30", TestEvent.deviceJson("D001", 24.0, "C", "SUCCESS")); // watermark 10:05: late
+        awaitRows(customer, 7);
     }
 
     /** Sends one event per time, one device each, offsets from 1; returns the eventIds in order, once all are stored. */
@@ -334,7 +260,7 @@ class AnalyticsIT {
     private List<String> sendSequence(String customer, String day, List<String> times, int firstOffset) throws Exception {
         List<String> eventIds = new ArrayList<>();
         for (int i = 0; i < times.size(); i++) {
-            eventIds.add(send(customer, firstOffset + i, day + " " + times.get(i), device("D001", 20.0, "C", "SUCCESS")));
+            eventIds.add(send(customer, firstOffset + i, day + " " + times.get(i), TestEvent.deviceJson("D001", 20.0, "C", "SUCCESS")));
         }
         Eventually.await(WAIT, times.size() + " readings of " + customer, () -> rows.count(
                 "select count(*) from iot_device_events where eventId in ('" + String.join("','", eventIds) + "')")
@@ -353,17 +279,15 @@ class AnalyticsIT {
 
     private String send(String customer, long offset, String eventTime, String... devices) throws Exception {
         String eventId = UUID.randomUUID().toString();
-        String json = "{\"eventId\":\"" + eventId + "\",\"eventOffset\":" + offset
-                + ",\"eventPublisher\":\"device\",\"customerId\":\"" + customer + "\",\"data\":{\"devices\":["
-                + String.join(",", devices) + "]},\"eventTime\":\"" + eventTime + "\"}";
+        String json = TestEvent.of(eventId).offset(offset).customer(customer).time(eventTime).devices(devices).json();
         sent.put(eventId, json);
-        topic.send(customer, json);
+        topic.sendTo(partitionOf(customer), customer, json);
         return eventId;
     }
 
-    private static String device(String deviceId, double temperature, String measure, String status) {
-        return "{\"deviceId\":\"" + deviceId + "\",\"temperature\":" + temperature + ",\"measure\":\"" + measure
-                + "\",\"status\":\"" + status + "\"}";
+
+    private static int partitionOf(String customer) {
+        return Integer.parseInt(customer.substring(customer.length() - 2)) % PARTITIONS;
     }
 
     private void awaitRows(String customer, int count) throws Exception {

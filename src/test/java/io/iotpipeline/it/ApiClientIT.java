@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.iotpipeline.TestEvent;
 import io.iotpipeline.apiclient.ApiClient;
 import io.iotpipeline.apiclient.ApiException;
 import io.iotpipeline.apiclient.api.AnomaliesApi;
@@ -68,7 +69,7 @@ class ApiClientIT {
             for (String customer : List.of("CI00401", "CI00402", "CI00403")) {
                 for (int device = 1; device <= 5; device++) {
                     String status = customer.equals("CI00402") && device == 3 ? "ERROR" : "SUCCESS";
-                    events.add(ServeIT.event(customer, "D00" + device, 15 + device + round, status));
+                    events.add(TestEvent.of(java.util.UUID.randomUUID().toString()).customer(customer).timeNow().device("D00" + device, 15 + device + round, "C", status).json());
                 }
             }
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
+import io.iotpipeline.TestEvent;
 import io.iotpipeline.ingest.ReadingRules;
 
 /**
@@ -52,24 +53,24 @@ final class BadInput {
         int count = 1 + random.nextInt(4);
         for (int d = 0; d < count; d++) {
             String deviceId = injection && d == 0 ? "D'" + d + " OR 1=1--" : "D" + (100 + d);
-            String extra = injection ? ",\"note\":" + quote(pick(INJECTIONS)) : "";
-            devices.add(device(deviceId, 10 + random.nextInt(20), "C", status()).replace("}", extra + "}"));
+            String extra = injection ? ",\"note\":" + TestEvent.quote(pick(INJECTIONS)) : "";
+            devices.add(TestEvent.deviceJson(deviceId, 10 + random.nextInt(20), "C", status()).replace("}", extra + "}"));
             keys.add(eventId + "/" + deviceId);
             if (injection && d == 0) {
                 text.put(eventId + "/" + deviceId, customer + "|" + publisher + "|" + deviceId);
             }
         }
         return new Message(injection ? "valid with SQL-like text" : "valid",
-                bytes(event(eventId, customer, publisher, time, String.join(",", devices))),
+                bytes(TestEvent.of(eventId).offset(1).publisher(publisher).customer(customer).time(time).devices(String.join(",", devices)).json()),
                 keys, text);
     }
 
     /** Every kind of malformed message, cycled; some keep good devices beside the bad one. */
     Message malformed(int i) {
         String eventId = UUID.randomUUID().toString();
-        String good = device("G1", 20, "C", "SUCCESS");
+        String good = TestEvent.deviceJson("G1", 20, "C", "SUCCESS");
         List<String> goodKey = List.of(eventId + "/G1");
-        String seed = event(eventId, "CI100", "device", time, good + "," + device("G2", 21, "C", "ERROR"));
+        String seed = TestEvent.of(eventId).offset(1).publisher("device").customer("CI100").time(time).devices(good + "," + TestEvent.deviceJson("G2", 21, "C", "ERROR")).json();
         return switch (i % 34) {
             case 0 -> bad("truncated JSON", seed.substring(0, 1 + random.nextInt(seed.length() - 2)));
             case 1 -> bad("not JSON", "this is not { json");
@@ -77,7 +78,7 @@ final class BadInput {
             case 3 -> bad("wrong type: eventOffset", seed.replace("\"eventOffset\":1", "\"eventOffset\":\"one\""));
             case 4 -> bad("wrong type: data", seed.replaceFirst("\"data\":\\{.*\\]\\}", "\"data\":\"none\""));
             case 5 -> bad("wrong type: devices object", seed.replaceFirst("\\[.*\\]", "{\"deviceId\":\"D1\"}"));
-            case 6 -> partly("wrong type: temperature", eventId, good + "," + device("B1", 0, "C", "SUCCESS")
+            case 6 -> partly("wrong type: temperature", eventId, good + "," + TestEvent.deviceJson("B1", 0, "C", "SUCCESS")
                     .replace("\"temperature\":0", "\"temperature\":\"hot\""), goodKey);
             case 7 -> partly("wrong type: status", eventId, good + ",{\"deviceId\":\"B1\",\"temperature\":1,"
                     + "\"measure\":\"C\",\"status\":5}", goodKey);
@@ -88,11 +89,10 @@ final class BadInput {
             case 12 -> partly("null temperature", eventId, good + ",{\"deviceId\":\"B1\",\"temperature\":null,"
                     + "\"measure\":\"C\",\"status\":\"ERROR\"}", goodKey);
             // three of each 1 MB kind, then shorter ones (a thousand 1 MB records would only test the disk)
-            case 13 -> bad(big(i) + " string in customerId", seed.replace("\"CI100\"", quote("C".repeat(length(i)))));
-            case 14 -> partly(big(i) + " string in deviceId", eventId, good + "," + device("D".repeat(length(i)), 1, "C",
-                    "ERROR"), goodKey);
-            case 15 -> partly((i < 3 * 34 ? "1 MB" : "5 KB") + " string in an extra field", eventId, good + "," + device("B1", 1, "C", "ERROR")
-                    .replace("}", ",\"note\":" + quote("n".repeat(i < 3 * 34 ? 1_000_000 : 5000)) + "}"), goodKey);
+            case 13 -> bad(big(i) + " string in customerId", seed.replace("\"CI100\"", TestEvent.quote("C".repeat(length(i)))));
+            case 14 -> partly(big(i) + " string in deviceId", eventId, good + "," + TestEvent.deviceJson("D".repeat(length(i)), 1, "C", "ERROR"), goodKey);
+            case 15 -> partly((i < 3 * 34 ? "1 MB" : "5 KB") + " string in an extra field", eventId, good + "," + TestEvent.deviceJson("B1", 1, "C", "ERROR")
+                    .replace("}", ",\"note\":" + TestEvent.quote("n".repeat(i < 3 * 34 ? 1_000_000 : 5000)) + "}"), goodKey);
             case 16 -> bad("nesting 5000 deep", seed.replace("\"eventOffset\":1", "\"eventOffset\":1,\"x\":"
                     + "[".repeat(5000) + "]".repeat(5000)));
             case 17 -> bad("nesting 2000 deep in a device", seed.replace("\"G2\",", "\"G2\",\"x\":"
@@ -111,10 +111,10 @@ final class BadInput {
             case 26 -> new Message("tombstone (no value)", null, List.of(), Map.of());
             case 27 -> bad("a JSON array", "[1,2,3]");
             case 28 -> bad("impossible eventTime", seed.replace(time, "2023-02-30 10:00:00"));
-            case 29 -> partly("temperature out of range", eventId, good + "," + device("B1", 1e6, "C", "ERROR"), goodKey);
-            case 30 -> partly("deviceId twice", eventId, good + "," + device("G1", 3, "C", "ERROR"), goodKey);
+            case 29 -> partly("temperature out of range", eventId, good + "," + TestEvent.deviceJson("B1", 1e6, "C", "ERROR"), goodKey);
+            case 30 -> partly("deviceId twice", eventId, good + "," + TestEvent.deviceJson("G1", 3, "C", "ERROR"), goodKey);
             case 31 -> bad("NUL in customerId", seed.replace("\"CI100\"", "\"CI\\u0000\""));
-            case 32 -> partly("unpaired surrogate in deviceId", eventId, good + "," + device("B\\ud800", 1, "C", "ERROR"),
+            case 32 -> partly("unpaired surrogate in deviceId", eventId, good + "," + TestEvent.deviceJson("B\\ud800", 1, "C", "ERROR"),
                     goodKey);
             default -> bad("fractional eventOffset", seed.replace("\"eventOffset\":1", "\"eventOffset\":1.5"));
         };
@@ -131,16 +131,15 @@ final class BadInput {
     /** A record of about ten megabytes (the topic must allow it: the broker's default limit is ~1 MB). */
     Message tenMegabytes() {
         String eventId = UUID.randomUUID().toString();
-        return bad("10 MB message", event(eventId, "CI100", "device", time, device("D1", 1, "C",
-                "ERROR").replace("}", ",\"blob\":" + quote("b".repeat(10_000_000)) + "}")));
+        return bad("10 MB message", TestEvent.of(eventId).offset(1).publisher("device").customer("CI100").time(time).devices(TestEvent.deviceJson("D1", 1, "C", "ERROR").replace("}", ",\"blob\":" + TestEvent.quote("b".repeat(10_000_000)) + "}")).json());
     }
 
     /** Unknown fields, on the event and on a device: accepted (forward compatible), device extras kept. */
     Message unknownFields() {
         String eventId = UUID.randomUUID().toString();
-        String json = event(eventId, "CI100", "device", time, device("D1", 1, "C", "ERROR")
+        String json = TestEvent.of(eventId).offset(1).publisher("device").customer("CI100").time(time).devices(TestEvent.deviceJson("D1", 1, "C", "ERROR")
                 .replace("}", ",\"humidity\":41,\"firmware\":{\"v\":\"2.1\"}}") + ","
-                + device("D2", 2, "C", "ERROR").replace("}", ",\"x\":" + "[".repeat(200) + "]".repeat(200) + "}"))
+                + TestEvent.deviceJson("D2", 2, "C", "ERROR").replace("}", ",\"x\":" + "[".repeat(200) + "]".repeat(200) + "}")).json()
                 .replace("{\"eventId\"", "{\"schemaVersion\":7,\"eventId\"");
         return new Message("valid with unknown fields and nesting 200 deep", bytes(json),
                 List.of(eventId + "/D1", eventId + "/D2"), Map.of());
@@ -151,25 +150,12 @@ final class BadInput {
     }
 
     private Message partly(String kind, String eventId, String devices, List<String> goodKeys) {
-        return new Message(kind, bytes(event(eventId, "CI100", "device", time, devices)), goodKeys,
+        return new Message(kind, bytes(TestEvent.of(eventId).offset(1).publisher("device").customer("CI100").time(time).devices(devices).json()), goodKeys,
                 Map.of());
     }
 
-    static String event(String eventId, String customerId, String publisher, String time, String devices) {
-        return "{\"eventId\":\"" + eventId + "\",\"eventOffset\":1,\"eventPublisher\":" + quote(publisher)
-                + ",\"customerId\":" + quote(customerId) + ",\"data\":{\"devices\":[" + devices + "]},"
-                + "\"eventTime\":\"" + time + "\"}";
-    }
 
-    static String device(String deviceId, double temperature, String measure, String status) {
-        return "{\"deviceId\":\"" + deviceId + "\",\"temperature\":" + (temperature == Math.rint(temperature)
-                ? String.valueOf((long) temperature) : String.valueOf(temperature)) + ",\"measure\":\"" + measure
-                + "\",\"status\":\"" + status + "\"}";
-    }
 
-    static String quote(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 
     private String status() {
         return List.of("SUCCESS", "ERROR", "STANDBY").get(random.nextInt(3));

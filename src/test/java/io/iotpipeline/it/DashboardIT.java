@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import io.iotpipeline.TestEvent;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -145,7 +146,7 @@ class DashboardIT {
             long before = rows.count("select count(*) from iot_device_events");
             HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + servers.httpPort()
                     + "/api/events")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(ServeIT.event(customer, "D999", 21.5, "SUCCESS"))).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString(TestEvent.of(java.util.UUID.randomUUID().toString()).customer(customer).timeNow().device("D999", 21.5, "C", "SUCCESS").json())).build(),
                     HttpResponse.BodyHandlers.ofString());
             awaitText(page, "kpi-readings", String.valueOf(before + 1));
             assertEquals(Boolean.TRUE, js.executeScript("return window.sameDocument"), "the page was not reloaded");

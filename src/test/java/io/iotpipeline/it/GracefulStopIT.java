@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The production path ({@link ProductionPath}: the packaged jar, as docker compose runs it, against an external broker
  * and PostgreSQL): a SIGTERM mid-stream writes and commits the batch in flight, then the process exits. (SIGKILL and
- * the other faults are {@link FaultsIT}'s.)
+ * the other faults are the fault suite's, {@link FaultScenario}.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GracefulStopIT {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.iotpipeline.TestEvent;
 import io.iotpipeline.ingest.EventJson;
 import io.iotpipeline.replay.SampleReplay;
 import org.apache.camel.main.Main;
@@ -69,7 +70,7 @@ class HttpIngestIT {
     void acceptedEventsAreOnKafkaKeyedByCustomerAndBecomeRows() throws Exception {
         String first = UUID.randomUUID().toString();
         String second = UUID.randomUUID().toString();
-        HttpResponse<String> response = post("[" + event(first, "CI00201") + "," + event(second, "CI00202") + "]",
+        HttpResponse<String> response = post("[" + TestEvent.of(first).customer("CI00201").device("D001", 15, "C", "ERROR").json() + "," + TestEvent.of(second).customer("CI00202").device("D001", 15, "C", "ERROR").json() + "]",
                 API_KEY);
         assertEquals(202, response.statusCode(), response.body());
         assertEquals(List.of(first, second), strings(json(response.body()).get("accepted")));
@@ -86,8 +87,8 @@ class HttpIngestIT {
     @Test
     void aRequestWithARejectedEventPublishesNothingAndSaysWhyPerEvent() throws Exception {
         String good = UUID.randomUUID().toString();
-        String badDevice = event(UUID.randomUUID().toString(), "CI00203").replace("\"C\"", "\"X\"");
-        HttpResponse<String> response = post("[" + event(good, "CI00203") + ",{\"eventId\":\"nope\"}," + badDevice
+        String badDevice = TestEvent.of(UUID.randomUUID().toString()).customer("CI00203").device("D001", 15, "C", "ERROR").json().replace("\"C\"", "\"X\"");
+        HttpResponse<String> response = post("[" + TestEvent.of(good).customer("CI00203").device("D001", 15, "C", "ERROR").json() + ",{\"eventId\":\"nope\"}," + badDevice
                 + "]", API_KEY);
         assertEquals(400, response.statusCode(), response.body());
         JsonNode rejected = json(response.body()).get("rejected");
@@ -99,7 +100,7 @@ class HttpIngestIT {
 
         // publish anything after it and wait for that to be stored: the good event of the rejected request is not
         String marker = UUID.randomUUID().toString();
-        assertEquals(202, post(event(marker, "CI00203"), API_KEY).statusCode());
+        assertEquals(202, post(TestEvent.of(marker).customer("CI00203").device("D001", 15, "C", "ERROR").json(), API_KEY).statusCode());
         Eventually.await(Duration.ofSeconds(60), "the marker event",
                 () -> rows.count("select count(*) from iot_device_events where eventId = '" + marker + "'") == 1);
         assertEquals(0, topic.all().stream().filter(r -> r.value() != null && r.value().contains(good)).count());
@@ -112,29 +113,29 @@ class HttpIngestIT {
         assertEquals(400, post("[]", API_KEY).statusCode());
 
         String tooManyEvents = "[" + String.join(",", java.util.Collections.nCopies(101,
-                event(UUID.randomUUID().toString(), "CI00204"))) + "]";
+                TestEvent.of(UUID.randomUUID().toString()).customer("CI00204").device("D001", 15, "C", "ERROR").json())) + "]";
         HttpResponse<String> tooMany = post(tooManyEvents, API_KEY);
         assertEquals(413, tooMany.statusCode(), tooMany.body());
         assertTrue(tooMany.body().contains("at most 100"), tooMany.body());
         assertEquals(413, post("[\"" + "x".repeat(300_000) + "\"]", API_KEY).statusCode());
 
-        HttpResponse<String> noKey = post(event(UUID.randomUUID().toString(), "CI00204"), null);
+        HttpResponse<String> noKey = post(TestEvent.of(UUID.randomUUID().toString()).customer("CI00204").device("D001", 15, "C", "ERROR").json(), null);
         assertEquals(401, noKey.statusCode());
         assertTrue(!noKey.body().contains(API_KEY) && noKey.headers().map().values().stream()
                 .flatMap(List::stream).noneMatch(value -> value.contains(API_KEY)));
-        HttpResponse<String> wrongKey = post(event(UUID.randomUUID().toString(), "CI00204"), API_KEY + "x");
+        HttpResponse<String> wrongKey = post(TestEvent.of(UUID.randomUUID().toString()).customer("CI00204").device("D001", 15, "C", "ERROR").json(), API_KEY + "x");
         assertEquals(401, wrongKey.statusCode());
         assertTrue(wrongKey.headers().map().values().stream().flatMap(List::stream)
                 .noneMatch(value -> value.contains(API_KEY)), "the key is not echoed: " + wrongKey.headers().map());
         HttpResponse<String> bearer = http.send(HttpRequest.newBuilder(events)
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(event(UUID.randomUUID().toString(), "CI00204"))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(TestEvent.of(UUID.randomUUID().toString()).customer("CI00204").device("D001", 15, "C", "ERROR").json())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(202, bearer.statusCode(), bearer.body());
 
         HttpResponse<String> form = http.send(HttpRequest.newBuilder(events).header("X-API-Key", API_KEY)
                 .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(event(UUID.randomUUID().toString(), "CI00204"))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(TestEvent.of(UUID.randomUUID().toString()).customer("CI00204").device("D001", 15, "C", "ERROR").json())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(415, form.statusCode(), form.body());
         // the key is asked for first, whatever the method; then only POST publishes
@@ -181,7 +182,7 @@ class HttpIngestIT {
                 rows.count("select count(*) from iot_device_events"));
 
         Path bad = Files.createTempFile("bad-samples", ".txt");
-        Files.writeString(bad, event(UUID.randomUUID().toString(), "CI00205") + "\nnot json\n{\"eventId\":\"x\"}\n");
+        Files.writeString(bad, TestEvent.of(UUID.randomUUID().toString()).customer("CI00205").device("D001", 15, "C", "ERROR").json() + "\nnot json\n{\"eventId\":\"x\"}\n");
         ByteArrayOutputStream badReport = new ByteArrayOutputStream();
         assertEquals(2, new SampleReplay(events, API_KEY, 500, 3, new PrintStream(badReport, true, StandardCharsets.UTF_8))
                 .replay(List.of(bad)));
@@ -199,11 +200,6 @@ class HttpIngestIT {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static String event(String eventId, String customerId) {
-        return "{\"eventId\":\"" + eventId + "\",\"eventOffset\":10001,\"eventPublisher\":\"device\",\"customerId\":\""
-                + customerId + "\",\"data\":{\"devices\":[{\"deviceId\":\"D001\",\"temperature\":15,\"measure\":\"C\","
-                + "\"status\":\"ERROR\"}]},\"eventTime\":\"2023-01-05 11:13:53.643364\"}";
-    }
 
     static JsonNode json(String text) throws Exception {
         return EventJson.MAPPER.readTree(text);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.iotpipeline.TestEvent;
 import org.apache.camel.main.Main;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -76,7 +77,7 @@ class MqttIT {
     @Test
     void eventsOverMqttBecomeRowsMalformedOnesDeadLettersAndABrokerRestartIsSurvived() throws Exception {
         String first = UUID.randomUUID().toString();
-        publish("devices/D001/events", event(first));
+        publish("devices/D001/events", TestEvent.of(first).customer("CI00800").device("D001", 21.5, "C", "SUCCESS").json());
         publish("devices/D001/events", "{\"eventId\": not json");
         Eventually.await(Duration.ofSeconds(60), "the MQTT event's row",
                 () -> rows.count("select count(*) from iot_device_events where eventId = '" + first + "'") == 1);
@@ -90,7 +91,7 @@ class MqttIT {
         startMosquitto();
         String second = UUID.randomUUID().toString();
         Eventually.await(Duration.ofSeconds(90), "an event published after the broker restart stored", () -> {
-            publish("devices/D002/events", event(second));
+            publish("devices/D002/events", TestEvent.of(second).customer("CI00800").device("D001", 21.5, "C", "SUCCESS").json());
             return rows.count("select count(*) from iot_device_events where eventId = '" + second + "'") == 1;
         });
         assertEquals(1, rows.count("select count(*) from iot_dead_letters where kafkaTopic like 'mqtt:%'"));
@@ -107,9 +108,4 @@ class MqttIT {
         client.close();
     }
 
-    static String event(String eventId) {
-        return "{\"eventId\":\"" + eventId + "\",\"eventOffset\":10001,\"eventPublisher\":\"device\",\"customerId\":"
-                + "\"CI00800\",\"data\":{\"devices\":[{\"deviceId\":\"D001\",\"temperature\":21.5,\"measure\":\"C\","
-                + "\"status\":\"SUCCESS\"}]},\"eventTime\":\"2023-01-05 11:13:53.643364\"}";
-    }
 }

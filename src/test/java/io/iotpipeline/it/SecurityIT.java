@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.iotpipeline.TestEvent;
 import io.iotpipeline.ingest.EventJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -204,7 +205,7 @@ class SecurityIT {
 
     @Test
     void credentialsAndTheMediaTypeAreReadOnlyFromTheRealHeaders() throws Exception {
-        String event = HttpIngestIT.event(java.util.UUID.randomUUID().toString(), "C1");
+        String event = TestEvent.of(java.util.UUID.randomUUID().toString()).customer("C1").device("D001", 15, "C", "ERROR").json();
         assertEquals(401, post("/api/events?X-API-Key=" + path.apiKey, "application/json", event, false).statusCode());
         assertEquals(401, post("/api/events?Authorization=Bearer%20" + path.apiKey, "application/json", event, false)
                 .statusCode());
@@ -259,7 +260,7 @@ class SecurityIT {
                 new org.apache.kafka.common.serialization.StringSerializer())) {
             org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> producer.send(
                     new org.apache.kafka.clients.producer.ProducerRecord<>("device_stream", "x",
-                            HttpIngestIT.event(java.util.UUID.randomUUID().toString(), "C1"))).get(20, TimeUnit.SECONDS),
+                            TestEvent.of(java.util.UUID.randomUUID().toString()).customer("C1").device("D001", 15, "C", "ERROR").json())).get(20, TimeUnit.SECONDS),
                     "a plaintext producer without credentials published to the broker");
         }
         // the API's port does not serve the operations endpoints, and the management port not the API
@@ -321,10 +322,10 @@ class SecurityIT {
     @Test
     void badHttpInputIsRefusedWithTheReason() throws Exception {
         String id = java.util.UUID.randomUUID().toString();
-        String event = HttpIngestIT.event(id, "C1");
+        String event = TestEvent.of(id).customer("C1").device("D001", 15, "C", "ERROR").json();
         Map<String, String> bodies = new java.util.LinkedHashMap<>();
         bodies.put("trailing tokens", event + "xyz");
-        bodies.put("two concatenated events", event + HttpIngestIT.event(java.util.UUID.randomUUID().toString(), "C1"));
+        bodies.put("two concatenated events", event + TestEvent.of(java.util.UUID.randomUUID().toString()).customer("C1").device("D001", 15, "C", "ERROR").json());
         bodies.put("duplicate keys", event.replace("{\"eventId\":\"" + id + "\",", "{\"eventId\":\"" + id
                 + "\",\"eventId\":\"" + java.util.UUID.randomUUID() + "\","));
         List<String> accepted = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.iotpipeline.TestEvent;
 import io.iotpipeline.ingest.EventJson;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +50,7 @@ class ServeIT {
         for (int round = 0; round < 3; round++) {
             for (int device = 1; device <= 4; device++) {
                 for (String customer : List.of("CI00301", "CI00302")) {
-                    events.add(event(customer, "D00" + device, 10 + device + round, statuses[(device + round) % 3]));
+                    events.add(TestEvent.of(UUID.randomUUID().toString()).customer(customer).timeNow().device("D00" + device, 10 + device + round, "C", statuses[(device + round) % 3]).json());
                 }
             }
         }
@@ -123,12 +124,4 @@ class ServeIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static String event(String customerId, String deviceId, double temperature, String status) {
-        String now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
-                .format(io.iotpipeline.ingest.ReadingRules.EVENT_TIME_WRITTEN);
-        return "{\"eventId\":\"" + UUID.randomUUID() + "\",\"eventOffset\":10001,\"eventPublisher\":\"device\","
-                + "\"customerId\":\"" + customerId + "\",\"data\":{\"devices\":[{\"deviceId\":\"" + deviceId
-                + "\",\"temperature\":" + temperature + ",\"measure\":\"C\",\"status\":\"" + status + "\"}]},"
-                + "\"eventTime\":\"" + now + "\"}";
-    }
 }

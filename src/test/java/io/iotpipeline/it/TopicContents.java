@@ -76,6 +76,15 @@ public final class TopicContents {
         return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
+    /** Sends to one partition, whatever the key: a test that needs a stream (a watermark) of its own. */
+    public void sendTo(int partition, String key, String... payloads) throws Exception {
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (String payload : payloads) {
+                producer.send(new ProducerRecord<>(topic, partition, key, payload)).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     public void send(String key, String... payloads) throws Exception {
         try (KafkaProducer<String, String> producer = producer()) {
             for (String payload : payloads) {

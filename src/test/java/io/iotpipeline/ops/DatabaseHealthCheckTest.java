@@ -22,7 +22,7 @@ class DatabaseHealthCheckTest {
         try (var pool = Database.pool("jdbc:postgresql://localhost:" + port + "/x", "iot", "", 1);
                 var context = new DefaultCamelContext()) {
             pool.setMaxWait(java.time.Duration.ofSeconds(2));
-            DatabaseHealthCheck check = new DatabaseHealthCheck(pool);
+            DatabaseHealthCheck check = new DatabaseHealthCheck(pool, new io.iotpipeline.store.WriteFailures());
             check.setCamelContext(context);
             check.awaitFirstAnswer(10_000);
             HealthCheck.Result result = check.call(Map.of());
