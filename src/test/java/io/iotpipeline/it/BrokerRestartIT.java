@@ -1,7 +1,6 @@
 package io.iotpipeline.it;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -16,10 +15,9 @@ class BrokerRestartIT {
     @Test
     void kafkaBrokerRestartedMidStream() throws Exception {
         try (ProductionPath path = new ProductionPath("faults-broker")) {
-            Process pipeline = startPipeline(path, "pipeline", List.of());
-            path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
-            Process load = startLoad(path, LOAD_EVENTS_PER_SECOND);
-            awaitRows(path, 2000);
+            Streaming streaming = streamingUnderLoad(path);
+            Process pipeline = streaming.pipeline();
+            Process load = streaming.load();
             long before = path.rows().count("select count(*) from iot_device_events");
 
             long stopping = System.nanoTime();

@@ -35,8 +35,7 @@ class DiskFullIT {
         try (ProductionPath path = new ProductionPath("faults-disk-full", true)) {
             Path tablespace = Files.createDirectories(disk.resolve("readings"));
             Path filler = disk.resolve("filler");
-            Process pipeline = startPipeline(path, "pipeline", List.of());
-            path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
+            Process pipeline = started(path, List.of());
             // every partition of the readings, and those created later, on the small disk
             Rows rows = path.rows();
             rows.execute("CREATE TABLESPACE readings_disk LOCATION '" + tablespace + "'");

@@ -61,6 +61,25 @@ final class FaultScenario {
     }
 
 
+    /** The pipeline and the simulated load that most scenarios start with, once it streams. */
+    record Streaming(Process pipeline, Process load) {
+    }
+
+    /** Starts the pipeline, then the load, and returns once 2,000 readings are stored. */
+    static Streaming streamingUnderLoad(ProductionPath path) throws Exception {
+        Process pipeline = started(path, List.of());
+        Process load = startLoad(path, LOAD_EVENTS_PER_SECOND);
+        awaitRows(path, 2000);
+        return new Streaming(pipeline, load);
+    }
+
+    /** Starts the pipeline and returns once its ingest route runs. */
+    static Process started(ProductionPath path, List<String> settings) throws Exception {
+        Process pipeline = startPipeline(path, "pipeline", settings);
+        path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
+        return pipeline;
+    }
+
     static Process startPipeline(ProductionPath path, String name, List<String> settings) throws Exception {
         List<String> all = new ArrayList<>(List.of("-Dsimulator.enabled=false", "-Dprogress.intervalMs=2000"));
         all.addAll(settings);

@@ -26,8 +26,7 @@ class MalformedInputIT {
     @Test
     void tenThousandMalformedMessagesInAValidStream() throws Exception {
         try (ProductionPath path = new ProductionPath("faults-bad-input")) {
-            Process pipeline = startPipeline(path, "pipeline", List.of("-Dsimulator.enabled=false"));
-            path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
+            Process pipeline = started(path, List.of());
             allowRecordsOf(path, 12_000_000); // so that the 10 MB record reaches the pipeline at all
 
             BadInput input = new BadInput(SEED);

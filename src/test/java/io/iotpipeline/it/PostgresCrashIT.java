@@ -22,10 +22,9 @@ class PostgresCrashIT {
     @Test
     void postgresKilledTwiceMidStream() throws Exception {
         try (ProductionPath path = new ProductionPath("faults-database-crash", true)) {
-            Process pipeline = startPipeline(path, "pipeline", List.of());
-            path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
-            Process load = startLoad(path, LOAD_EVENTS_PER_SECOND);
-            awaitRows(path, 2000);
+            Streaming streaming = streamingUnderLoad(path);
+            Process pipeline = streaming.pipeline();
+            Process load = streaming.load();
             List<String> crashes = new ArrayList<>();
             long restarted = 0;
             for (int crash = 1; crash <= 2; crash++) {

@@ -3,7 +3,6 @@ package io.iotpipeline.it;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
@@ -20,10 +19,9 @@ class PostgresStoppedIT {
     @Test
     void postgresStoppedForThirtySeconds() throws Exception {
         try (ProductionPath path = new ProductionPath("faults-database", true)) {
-            Process pipeline = startPipeline(path, "pipeline", List.of());
-            path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
-            Process load = startLoad(path, LOAD_EVENTS_PER_SECOND);
-            awaitRows(path, 2000);
+            Streaming streaming = streamingUnderLoad(path);
+            Process pipeline = streaming.pipeline();
+            Process load = streaming.load();
             assertEquals(200, status(path, pipeline, "/observe/health/ready"));
 
             path.stopDatabase();

@@ -23,8 +23,7 @@ class RejectedRowsIT {
     @Test
     void rowsTheDatabaseRejectsBecomeDeadLettersWithoutFailingTheirBatch() throws Exception {
         try (ProductionPath path = new ProductionPath("faults-constraints")) {
-            Process pipeline = startPipeline(path, "pipeline", List.of("-Dsimulator.enabled=false"));
-            path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
+            Process pipeline = started(path, List.of());
             // A database stricter than the pipeline's rules (which already keep deviceId within its column): here
             // deviceIds over 8 characters break a constraint the pipeline does not know about.
             path.rows().execute("ALTER TABLE iot_device_events ADD CONSTRAINT deviceid_at_most_8_chars"
