@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The tests' one builder of events in the wire format, field by field, so a test states only what matters to it:
- * {@code TestEvent.of(id).customer("CI00800").device("D001", 21.5, "C", "SUCCESS").json()}. Strings are written as
- * given (only quotes and backslashes escaped), so a test can also build the bad input it needs.
+ * {@code TestEvent.of(id).customer("CI00800").device("D001", 21.5, "C", "SUCCESS").json()}. The eventId, the
+ * eventTime and the device fields are written as given, so a test can put JSON escapes in them (a lone surrogate
+ * {@code \\ud800}) to build the bad input it needs; publisher and customerId are quoted and escaped.
  */
 public final class TestEvent {
 
@@ -80,9 +81,9 @@ public final class TestEvent {
     }
 
     public String json() {
-        return "{\"eventId\":" + quote(eventId) + ",\"eventOffset\":" + eventOffset + ",\"eventPublisher\":"
+        return "{\"eventId\":" + raw(eventId) + ",\"eventOffset\":" + eventOffset + ",\"eventPublisher\":"
                 + quote(publisher) + (customerId == null ? "" : ",\"customerId\":" + quote(customerId))
-                + ",\"data\":{\"devices\":[" + String.join(",", devices) + "]},\"eventTime\":" + quote(eventTime) + "}";
+                + ",\"data\":{\"devices\":[" + String.join(",", devices) + "]},\"eventTime\":" + raw(eventTime) + "}";
     }
 
     @Override
@@ -92,9 +93,14 @@ public final class TestEvent {
 
     /** One device entry as JSON; a whole temperature without a fraction, as devices write it. */
     public static String deviceJson(String deviceId, double temperature, String measure, String status) {
-        return "{\"deviceId\":" + quote(deviceId) + ",\"temperature\":" + (temperature == Math.rint(temperature)
+        return "{\"deviceId\":" + raw(deviceId) + ",\"temperature\":" + (temperature == Math.rint(temperature)
                 && Math.abs(temperature) < 1e15 ? String.valueOf((long) temperature) : String.valueOf(temperature))
-                + ",\"measure\":" + quote(measure) + ",\"status\":" + quote(status) + "}";
+                + ",\"measure\":" + raw(measure) + ",\"status\":" + raw(status) + "}";
+    }
+
+    /** In quotes as it is: JSON escapes in it stay escapes. */
+    private static String raw(String text) {
+        return text == null ? "null" : "\"" + text + "\"";
     }
 
     public static String quote(String text) {
