@@ -18,6 +18,7 @@ import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.ops.ConsumerLag;
 import io.iotpipeline.ops.DatabaseHealthCheck;
 import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.ops.RouteXmlWithIds;
 import io.iotpipeline.simulator.AnomalyInjector;
 import io.iotpipeline.simulator.DeviceSimulator;
 import io.iotpipeline.simulator.SimulatorSettings;
@@ -79,6 +80,7 @@ public class PipelineSetup implements CamelConfiguration {
         ConnectionSettings connections = bindSettings(context);
         var registry = context.getRegistry();
         FrontDoor.install(context, registry.findSingleByType(AccessSettings.class));
+        RouteXmlWithIds.install(context);
         ConnectionSettings.Database db = connections.database();
         String dbUrl = db.url();
         String dbUser = db.user();

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.apache.camel.api.management.ManagedCamelContext;
@@ -89,6 +88,9 @@ class RouteDiagramIT {
             String id = step.getAttribute("id");
             if (id.isEmpty() || id.matches("[a-zA-Z]+[0-9]+")) {
                 problems.add(route + ": <" + name + "> without a domain id (" + id + ")");
+            } else if (!step.getAttribute("customId").equals("true")) {
+                // Hawtio labels a diagram node with its id only when the dump says it was set (RouteXmlWithIds)
+                problems.add(route + ": <" + name + " id=\"" + id + "\"> not marked customId, so Hawtio hides it");
             }
             if (name.equals("process") && step.getAttribute("ref").isEmpty()) {
                 problems.add(route + ": <process id=\"" + id + "\"> is an anonymous processor");
