@@ -9,8 +9,15 @@ import java.nio.file.Path;
  */
 public record ConnectionSettings(boolean embeddedAllowed, Database database, Kafka kafka, Mqtt mqtt) {
 
+    /**
+     * @param connectTimeoutSeconds longest wait for a new connection (pgjdbc connectTimeout)
+     * @param socketTimeoutSeconds  longest wait for any answer on an open connection (pgjdbc socketTimeout): a
+     *                              connection that went silent (a dead host, a firewall that dropped its state) is
+     *                              closed instead of holding its thread forever; longer than any statement
+     * @param validationTimeoutSeconds longest check of a pooled connection before it is lent out
+     */
     public record Database(String url, String user, String password, int maxConnections, Path embeddedDataDir,
-            int embeddedPort) {
+            int embeddedPort, int connectTimeoutSeconds, int socketTimeoutSeconds, int validationTimeoutSeconds) {
     }
 
     public record Kafka(String brokers, KafkaSecurity security, String topic, String alertsTopic, int partitions,
@@ -39,7 +46,8 @@ public record ConnectionSettings(boolean embeddedAllowed, Database database, Kaf
         }
         Database database = new Database(dbUrl, settings.text("db.user"), settings.secret("db.password"),
                 settings.positiveInt("db.pool.maxConnections"), Path.of(settings.text("db.embedded.dataDir")),
-                settings.port("db.embedded.port"));
+                settings.port("db.embedded.port"), settings.positiveInt("db.connectTimeoutSeconds"),
+                settings.positiveInt("db.socketTimeoutSeconds"), settings.positiveInt("db.validationTimeoutSeconds"));
         Kafka kafka = new Kafka(brokers, KafkaSecurity.from(settings), settings.text("kafka.topic"),
                 settings.text("alerts.topic"), settings.positiveInt("kafka.topic.partitions"), (short) replication,
                 settings.text("kafka.consumer.groupId"), Path.of(settings.text("kafka.embedded.dataDir")),

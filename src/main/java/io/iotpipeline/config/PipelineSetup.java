@@ -90,7 +90,7 @@ public class PipelineSetup implements CamelConfiguration {
             dbUrl = database.jdbcUrl();
             dbUser = "postgres";
         }
-        BasicDataSource dataSource = Database.pool(dbUrl, dbUser, db.password(), db.maxConnections());
+        BasicDataSource dataSource = Database.pool(dbUrl, dbUser, db.password(), db);
         own(context, started, dataSource);
         Database.migrate(dataSource, dbUrl, dbUser);
         Database.saveSetting(dataSource, "metrics.windowSeconds",

@@ -37,12 +37,34 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * Where one broker of a cluster listens. The pipeline's embedded broker is a cluster of one ({@link #single});
+     * the fault suite runs three, each a process of its own ({@link #main}).
+     *
+     * @param voters         every node's controller address, {@code id@host:port,...}
+     * @param clusterId      the same for every node of a cluster (its log directories are formatted with it)
+     * @param advertisedPort the port clients are told to use (another than {@code port} behind a proxy)
+     * @param replicas       copies of the internal topics, and how many must acknowledge a write ({@code replicas - 1},
+     *                       at least 1: {@code min.insync.replicas})
+     */
+    public record Node(int nodeId, int port, int controllerPort, int advertisedPort, String voters, String clusterId,
+            int replicas) {
+
+        public static Node single(int port, int controllerPort) {
+            return new Node(1, port, controllerPort, port, "1@localhost:" + controllerPort, null, 1);
+        }
+    }
+
+    /**
      * @param security PLAINTEXT, or SASL_PLAINTEXT with one SCRAM user: clients then need it, and the broker talks to
      *                 itself as that user. (The KRaft controller listener stays plaintext, on the loopback address only:
      *                 SCRAM credentials live in the metadata the controller serves, so it cannot check them itself.)
      */
     public static EmbeddedKafka start(Path dataDirectory, int port, int controllerPort, KafkaSecurity security)
             throws IOException {
+        return start(dataDirectory, Node.single(port, controllerPort), security);
+    }
+
+    public static EmbeddedKafka start(Path dataDirectory, Node node, KafkaSecurity security) throws IOException {
         if (security.protocol().equals("SASL_SSL")) {
             throw new IllegalArgumentException("the embedded broker speaks PLAINTEXT or SASL_PLAINTEXT, not SASL_SSL:"
                     + " set kafka.brokers to a broker of yours for TLS");
@@ -51,11 +73,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         Files.createDirectories(logDir);
         Properties config = new Properties();
         String listener = security.sasl() ? "SASL_PLAINTEXT" : "PLAINTEXT";
+        int port = node.port();
+        int controllerPort = node.controllerPort();
         config.put("process.roles", "broker,controller");
-        config.put("node.id", "1");
-        config.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        config.put("node.id", String.valueOf(node.nodeId()));
+        config.put("controller.quorum.voters", node.voters());
         config.put("listeners", listener + "://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        config.put("advertised.listeners", listener + "://localhost:" + port);
+        config.put("advertised.listeners", listener + "://localhost:" + node.advertisedPort());
         config.put("controller.listener.names", "CONTROLLER");
         config.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
         config.put("inter.broker.listener.name", listener);
@@ -66,22 +90,26 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.put("listener.name.sasl_plaintext." + mechanism.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
                     security.jaasConfig());
         }
+        String replicas = String.valueOf(node.replicas());
+        String inSync = String.valueOf(Math.max(1, node.replicas() - 1));
         config.put("log.dirs", logDir.toString());
         config.put("num.partitions", "1");
-        config.put("offsets.topic.replication.factor", "1");
+        config.put("default.replication.factor", replicas);
+        config.put("min.insync.replicas", inSync);
+        config.put("offsets.topic.replication.factor", replicas);
         config.put("offsets.topic.num.partitions", "5");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.replication.factor", replicas);
+        config.put("transaction.state.log.min.isr", inSync);
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("auto.create.topics.enable", "false");
 
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-            format(config, logDir, security);
+            format(config, logDir, security, node.clusterId() != null ? node.clusterId() : Uuid.randomUuid().toString());
         }
         long started = System.nanoTime();
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
         server.startup();
-        String bootstrap = "localhost:" + port;
+        String bootstrap = "localhost:" + node.advertisedPort();
         LOG.info("Embedded Kafka broker (KRaft) started in {} ms at {} ({}), data in {}."
                 + " Set kafka.brokers=host:9092 (or KAFKA_BROKERS) to use your own Kafka instead",
                 (System.nanoTime() - started) / 1_000_000, bootstrap, security, logDir);
@@ -89,7 +117,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Formats the log directory; the SCRAM user is written into the first metadata, as kafka-storage --add-scram does. */
-    private static void format(Properties config, Path logDir, KafkaSecurity security) throws IOException {
+    private static void format(Properties config, Path logDir, KafkaSecurity security, String clusterId)
+            throws IOException {
         Path file = logDir.resolve("server.properties");
         Properties withoutSecrets = new Properties();
         withoutSecrets.putAll(config);
@@ -98,7 +127,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             withoutSecrets.store(out, "written by iot-pipeline for kafka-storage format");
         }
         java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of("format", "-t",
-                Uuid.randomUuid().toString(), "-c", file.toString(), "--ignore-formatted"));
+                clusterId, "-c", file.toString(), "--ignore-formatted"));
         if (security.sasl()) {
             arguments.add("--add-scram");
             arguments.add(security.mechanism() + "=[name=" + security.username() + ",password=" + security.password() + "]");
@@ -124,18 +153,36 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Runs a broker as its own process: {@code EmbeddedKafka <dataDir> <port> <controllerPort>}; with
-     * KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD in the environment it asks clients for that SCRAM-SHA-256 user.
+     * Runs a broker as its own process: {@code broker <dataDir> <port> <controllerPort> [name=value ...]}, where the
+     * names are those of {@link Node} ({@code nodeId}, {@code advertisedPort}, {@code voters}, {@code clusterId},
+     * {@code replicas}) for one node of a cluster or a broker behind a proxy; with KAFKA_SASL_USERNAME and
+     * KAFKA_SASL_PASSWORD in the environment it asks clients for that SCRAM-SHA-256 user.
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: broker <dataDir> <port> <controllerPort>");
+        if (args.length < 3) {
+            System.err.println("usage: broker <dataDir> <port> <controllerPort> [nodeId=1] [advertisedPort=<port>]"
+                    + " [voters=1@localhost:<controllerPort>] [clusterId=<new>] [replicas=1]");
             System.exit(2);
         }
+        int port = Integer.parseInt(args[1]);
+        int controllerPort = Integer.parseInt(args[2]);
+        java.util.Map<String, String> options = new java.util.HashMap<>();
+        for (String option : java.util.Arrays.copyOfRange(args, 3, args.length)) {
+            String[] pair = option.split("=", 2);
+            if (pair.length != 2) {
+                throw new IllegalArgumentException("not name=value: " + option);
+            }
+            options.put(pair[0], pair[1]);
+        }
+        Node single = Node.single(port, controllerPort);
+        Node node = new Node(Integer.parseInt(options.getOrDefault("nodeId", "1")), port, controllerPort,
+                Integer.parseInt(options.getOrDefault("advertisedPort", String.valueOf(port))),
+                options.getOrDefault("voters", single.voters()), options.get("clusterId"),
+                Integer.parseInt(options.getOrDefault("replicas", "1")));
         String user = System.getenv("KAFKA_SASL_USERNAME");
         KafkaSecurity security = user == null || user.isBlank() ? KafkaSecurity.PLAINTEXT
                 : new KafkaSecurity("SASL_PLAINTEXT", "SCRAM-SHA-256", user, System.getenv("KAFKA_SASL_PASSWORD"));
-        EmbeddedKafka kafka = start(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), security);
+        EmbeddedKafka kafka = start(Path.of(args[0]), node, security);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.close();

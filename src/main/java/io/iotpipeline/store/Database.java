@@ -18,18 +18,24 @@ public final class Database {
     private Database() {
     }
 
-    public static BasicDataSource pool(String url, String user, String password, int maxConnections) {
+    public static BasicDataSource pool(String url, String user, String password,
+            io.iotpipeline.config.ConnectionSettings.Database settings) {
         BasicDataSource pool = new BasicDataSource();
         pool.setUrl(url);
         pool.setUsername(user);
         pool.setPassword(password);
-        pool.setMaxTotal(maxConnections);
-        pool.setMaxIdle(maxConnections);
+        pool.setMaxTotal(settings.maxConnections());
+        pool.setMaxIdle(settings.maxConnections());
         pool.setMaxWait(java.time.Duration.ofSeconds(30));
         // one round trip per JDBC batch instead of one per row
         pool.addConnectionProperty("reWriteBatchedInserts", "true");
         pool.addConnectionProperty("ApplicationName", "iot-pipeline");
-        pool.addConnectionProperty("connectTimeout", "10");
+        // a connection that goes silent without a reset fails after these instead of holding its thread for ever
+        pool.addConnectionProperty("connectTimeout", String.valueOf(settings.connectTimeoutSeconds()));
+        pool.addConnectionProperty("socketTimeout", String.valueOf(settings.socketTimeoutSeconds()));
+        pool.addConnectionProperty("tcpKeepAlive", "true");
+        // a pooled connection is checked before it is lent out (one broken by a reset is replaced), within this bound
+        pool.setValidationQueryTimeout(java.time.Duration.ofSeconds(settings.validationTimeoutSeconds()));
         return pool;
     }
 

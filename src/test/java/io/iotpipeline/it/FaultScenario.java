@@ -67,8 +67,14 @@ final class FaultScenario {
 
     /** Starts the pipeline, then the load, and returns once 2,000 readings are stored. */
     static Streaming streamingUnderLoad(ProductionPath path) throws Exception {
-        Process pipeline = started(path, List.of());
-        Process load = startLoad(path, LOAD_EVENTS_PER_SECOND);
+        return streamingUnderLoad(path, List.of(), List.of());
+    }
+
+    /** The same, with settings on top of the deployed profile for the pipeline and for the load process. */
+    static Streaming streamingUnderLoad(ProductionPath path, List<String> pipelineSettings, List<String> loadSettings)
+            throws Exception {
+        Process pipeline = started(path, pipelineSettings);
+        Process load = startLoad(path, LOAD_EVENTS_PER_SECOND, loadSettings);
         awaitRows(path, 2000);
         return new Streaming(pipeline, load);
     }
@@ -88,9 +94,15 @@ final class FaultScenario {
 
     /** Simulated devices in a process of their own (store.enabled=false), so the load goes on while the pipeline dies. */
     static Process startLoad(ProductionPath path, int eventsPerSecond) throws Exception {
-        return path.startPipeline("load", List.of("-Dstore.enabled=false", "-Dhealth.enabled=false",
+        return startLoad(path, eventsPerSecond, List.of());
+    }
+
+    static Process startLoad(ProductionPath path, int eventsPerSecond, List<String> settings) throws Exception {
+        List<String> all = new ArrayList<>(List.of("-Dstore.enabled=false", "-Dhealth.enabled=false",
                 "-Danomaly.enabled=false", "-Dsimulator.enabled=true", "-Dsimulator.eventsPerSecond=" + eventsPerSecond,
                 "-Dsimulator.duplicate.share=0.02", "-Dsimulator.seed=" + SEED));
+        all.addAll(settings);
+        return path.startPipeline("load", all);
     }
 
     static void awaitRows(ProductionPath path, long rows) throws Exception {

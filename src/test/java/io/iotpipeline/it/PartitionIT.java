@@ -41,7 +41,7 @@ class PartitionIT {
     void anExistingDatabaseMigratesWithoutLosingOrRecountingAReading() throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(EmbeddedServers.freePort()).start()) {
             String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
-            var dataSource = Database.pool(url, "postgres", "", 2);
+            var dataSource = io.iotpipeline.store.TestPool.of(url, "postgres", "", 2);
             Flyway.configure().dataSource(dataSource).locations("classpath:sql").target("5").load().migrate();
             Rows rows = new Rows(url, "postgres", "");
             String today = LocalDate.now(ZoneOffset.UTC) + " 10:00:00";

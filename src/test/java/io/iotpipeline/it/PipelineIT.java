@@ -242,7 +242,7 @@ class PipelineIT {
     void aMissingDatabaseIsExplained() {
         String url = "jdbc:postgresql://localhost:" + dbPort + "/no_such_db";
         IllegalStateException error = assertThrows(IllegalStateException.class,
-                () -> Database.migrate(Database.pool(url, "postgres", "", 1), url, "postgres"));
+                () -> Database.migrate(io.iotpipeline.store.TestPool.of(url, "postgres", "", 1), url, "postgres"));
         assertTrue(error.getMessage().contains("Database 'no_such_db' does not exist")
                 && error.getMessage().contains("createdb"), error.getMessage());
     }

@@ -42,7 +42,7 @@ class PowerBiModelIT {
     static void migratedDatabaseWithReadings() throws Exception {
         postgres = EmbeddedPostgres.builder().setPort(EmbeddedServers.freePort()).start();
         String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
-        Database.migrate(Database.pool(url, "postgres", "", 2), url, "postgres");
+        Database.migrate(io.iotpipeline.store.TestPool.of(url, "postgres", "", 2), url, "postgres");
         rows = new Rows(url, "postgres", "");
         String event = UUID.randomUUID().toString();
         rows.execute("SELECT store_readings(ARRAY['" + event + "', '" + event + "']::uuid[], ARRAY['CI00100', 'CI00100'],"

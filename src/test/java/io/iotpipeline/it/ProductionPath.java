@@ -31,6 +31,7 @@ final class ProductionPath implements AutoCloseable {
                     "DB_USER", "DB_PASSWORD", "INGEST_HTTP_APIKEY", "AUTH_READ_PASSWORD", "AUTH_OPERATE_PASSWORD"));
 
     final Path workDir;
+    /** Where clients bootstrap: every broker's advertised address (through its link when there is one). */
     final String brokers;
     final String dbUrl;
     final String dbUser;
@@ -38,12 +39,15 @@ final class ProductionPath implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Map<Process, Path> logs = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Process, Integer> httpPorts = new java.util.concurrent.ConcurrentHashMap<>();
-    private final int brokerPort = EmbeddedServers.freePort();
-    private final int controllerPort = EmbeddedServers.freePort();
+    private final List<Broker> cluster = new ArrayList<>();
     private final int databasePort = EmbeddedServers.freePort();
-    private Process broker;
     private int brokerStarts;
+    /** The brokers of a cluster share it: their log directories are formatted with it. */
+    private final String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
     private EmbeddedDatabase ownDatabase;
+    /** Between the pipelines and the broker(s) / PostgreSQL when the test asked for them, else null. */
+    final FaultyLink databaseLink;
+    final List<FaultyLink> kafkaLinks = new ArrayList<>();
     /** The ingest API key the pipelines get (INGEST_HTTP_APIKEY): no log may ever show it. */
     final String apiKey = "key-" + java.util.UUID.randomUUID();
     /** The passwords of the read and operate users (AUTH_READ_PASSWORD, AUTH_OPERATE_PASSWORD): never logged. */
@@ -55,9 +59,45 @@ final class ProductionPath implements AutoCloseable {
     static final String READ_USER = "reader";
     static final String OPERATE_USER = "operator";
     private final Map<Process, Integer> managementPorts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The database URL the pipelines get: through {@link #databaseLink} when there is one. */
+    private final String pipelineDbUrl;
+
+    /**
+     * What a scenario runs against.
+     *
+     * @param databaseUrl a PostgreSQL of the test's own (user postgres, trusted), or null
+     */
+    record Setup(boolean ownDatabase, int brokers, boolean faultyLinks, String databaseUrl) {
+        static final Setup SHARED = new Setup(false, 1, false, null);
+
+        static Setup withBrokers(int count) {
+            return new Setup(false, count, false, null);
+        }
+
+        static Setup withFaultyLinks() {
+            return new Setup(false, 1, true, null);
+        }
+
+        static Setup withDatabase(String url) {
+            return new Setup(false, 1, false, url);
+        }
+    }
+
+    /** One Kafka broker process of the cluster, on the same ports and data each time it starts. */
+    private static final class Broker {
+        final int nodeId;
+        final int port = EmbeddedServers.freePort();
+        final int controllerPort = EmbeddedServers.freePort();
+        int advertisedPort = port;
+        Process process;
+
+        Broker(int nodeId) throws IOException {
+            this.nodeId = nodeId;
+        }
+    }
 
     ProductionPath(String name) throws Exception {
-        this(name, false);
+        this(name, Setup.SHARED);
     }
 
     /**
@@ -65,14 +105,31 @@ final class ProductionPath implements AutoCloseable {
      *                    test may stop and start it ({@link #stopDatabase()})
      */
     ProductionPath(String name, boolean ownDatabase) throws Exception {
+        this(name, new Setup(ownDatabase, 1, false, null));
+    }
+
+    ProductionPath(String name, Setup setup) throws Exception {
         workDir = Path.of("target", name).toAbsolutePath();
         deleteRecursively(workDir);
         Files.createDirectories(workDir);
-        startBroker();
-        brokers = "localhost:" + brokerPort;
+        for (int id = 1; id <= setup.brokers(); id++) {
+            Broker broker = new Broker(id);
+            if (setup.faultyLinks()) {
+                FaultyLink link = new FaultyLink("localhost", broker.port);
+                kafkaLinks.add(link);
+                broker.advertisedPort = link.port();
+            }
+            cluster.add(broker);
+        }
+        startBrokers();
+        brokers = String.join(",", cluster.stream().map(b -> "localhost:" + b.advertisedPort).toList());
 
         String url = System.getenv("IOT_TEST_DB_URL");
-        if (!ownDatabase && url != null && !url.isBlank()) {
+        if (setup.databaseUrl() != null) {
+            dbUrl = setup.databaseUrl();
+            dbUser = "postgres";
+            dbPassword = "db-secret-" + java.util.UUID.randomUUID(); // trusted: it only shows whether it is logged
+        } else if (!setup.ownDatabase() && url != null && !url.isBlank()) {
             dbUrl = url;
             dbUser = System.getenv().getOrDefault("IOT_TEST_DB_USER", "iot");
             dbPassword = System.getenv().getOrDefault("IOT_TEST_DB_PASSWORD", "iot");
@@ -84,23 +141,64 @@ final class ProductionPath implements AutoCloseable {
             // the test server trusts local connections; a distinctive password shows whether it ever reaches a log
             dbPassword = "db-secret-" + java.util.UUID.randomUUID();
         }
+        if (setup.faultyLinks()) {
+            java.util.regex.Matcher server = java.util.regex.Pattern.compile("^jdbc:postgresql://([^:/]+):(\\d+)/(.*)$")
+                    .matcher(dbUrl);
+            if (!server.matches()) {
+                throw new IllegalStateException("no host:port in " + dbUrl);
+            }
+            databaseLink = new FaultyLink(server.group(1), Integer.parseInt(server.group(2)));
+            pipelineDbUrl = "jdbc:postgresql://localhost:" + databaseLink.port() + "/" + server.group(3);
+        } else {
+            databaseLink = null;
+            pipelineDbUrl = dbUrl;
+        }
     }
 
-    /** The Kafka broker as its own process, on the same ports and data each time. */
+    /** Starts every broker that is not running (a cluster's nodes wait for each other's quorum), then waits for all. */
+    void startBrokers() throws Exception {
+        String voters = String.join(",", cluster.stream().map(b -> b.nodeId + "@localhost:" + b.controllerPort).toList());
+        List<Broker> starting = new ArrayList<>();
+        for (Broker broker : cluster) {
+            if (broker.process != null && broker.process.isAlive()) {
+                continue;
+            }
+            List<String> args = new ArrayList<>(List.of("broker", workDir.resolve("kafka-" + broker.nodeId).toString(),
+                    String.valueOf(broker.port), String.valueOf(broker.controllerPort),
+                    "nodeId=" + broker.nodeId, "advertisedPort=" + broker.advertisedPort, "voters=" + voters,
+                    "replicas=" + cluster.size()));
+            if (cluster.size() > 1) {
+                args.add("clusterId=" + clusterId);
+            }
+            broker.process = startJava("broker-" + broker.nodeId + "-" + ++brokerStarts, List.of(), args,
+                    Map.of("KAFKA_SASL_USERNAME", KAFKA_USER, "KAFKA_SASL_PASSWORD", kafkaPassword));
+            processes.remove(broker.process); // stopped last, see close()
+            starting.add(broker);
+        }
+        for (Broker broker : starting) {
+            awaitLine(broker.process, "BROKER READY", Duration.ofSeconds(90));
+        }
+    }
+
+    /** The single broker's start after {@link #stopBroker()}. */
     void startBroker() throws Exception {
-        broker = startJava("broker-" + ++brokerStarts, List.of(), List.of("broker", workDir.resolve("kafka").toString(),
-                String.valueOf(brokerPort), String.valueOf(controllerPort)),
-                Map.of("KAFKA_SASL_USERNAME", KAFKA_USER, "KAFKA_SASL_PASSWORD", kafkaPassword));
-        processes.remove(broker); // stopped last, see close()
-        awaitLine(broker, "BROKER READY", Duration.ofSeconds(90));
+        startBrokers();
     }
 
-    /** Stops the broker as an operator would (SIGTERM, a controlled shutdown). */
+    /** Stops the (first) broker as an operator would (SIGTERM, a controlled shutdown). */
     void stopBroker() throws Exception {
+        Process broker = cluster.get(0).process;
         broker.toHandle().destroy();
         if (!broker.waitFor(90, TimeUnit.SECONDS)) {
             broker.destroyForcibly().waitFor();
         }
+    }
+
+    /** SIGKILLs the broker with this node id (no controlled shutdown: its partitions lose their leader at once). */
+    void killBroker(int nodeId) throws Exception {
+        Process broker = cluster.get(nodeId - 1).process;
+        broker.destroyForcibly();
+        broker.waitFor(30, TimeUnit.SECONDS);
     }
 
     void startDatabase() throws IOException {
@@ -156,7 +254,7 @@ final class ProductionPath implements AutoCloseable {
         jvmArgs.add("-Dcamel.server.port=" + port);
         jvmArgs.add("-Dcamel.management.port=" + managementPort);
         Map<String, String> environment = Map.of("KAFKA_BROKERS", brokers, "KAFKA_SASL_USERNAME", KAFKA_USER,
-                "KAFKA_SASL_PASSWORD", kafkaPassword, "DB_URL", dbUrl, "DB_USER", dbUser, "DB_PASSWORD", dbPassword,
+                "KAFKA_SASL_PASSWORD", kafkaPassword, "DB_URL", pipelineDbUrl, "DB_USER", dbUser, "DB_PASSWORD", dbPassword,
                 "INGEST_HTTP_APIKEY", apiKey, "AUTH_READ_PASSWORD", readPassword, "AUTH_OPERATE_PASSWORD", operatePassword);
         if (!COMPOSE_APP_ENVIRONMENT.equals(new java.util.TreeSet<>(environment.keySet()))) {
             throw new IllegalStateException("the compose variables changed: " + environment.keySet());
@@ -271,10 +369,22 @@ final class ProductionPath implements AutoCloseable {
             process.waitFor(30, TimeUnit.SECONDS);
             process.destroyForcibly();
         }
-        if (broker.isAlive()) {
-            broker.destroy();
-            broker.waitFor(30, TimeUnit.SECONDS);
-            broker.destroyForcibly();
+        for (Broker broker : cluster) {
+            if (broker.process != null && broker.process.isAlive()) {
+                broker.process.destroy();
+            }
+        }
+        for (Broker broker : cluster) {
+            if (broker.process != null) {
+                broker.process.waitFor(30, TimeUnit.SECONDS);
+                broker.process.destroyForcibly();
+            }
+        }
+        for (FaultyLink link : kafkaLinks) {
+            link.close();
+        }
+        if (databaseLink != null) {
+            databaseLink.close();
         }
         if (ownDatabase != null) {
             ownDatabase.close();

@@ -19,7 +19,7 @@ class DatabaseHealthCheckTest {
         try (var socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (var pool = Database.pool("jdbc:postgresql://localhost:" + port + "/x", "iot", "", 1);
+        try (var pool = io.iotpipeline.store.TestPool.of("jdbc:postgresql://localhost:" + port + "/x", "iot", "", 1);
                 var context = new DefaultCamelContext()) {
             pool.setMaxWait(java.time.Duration.ofSeconds(2));
             DatabaseHealthCheck check = new DatabaseHealthCheck(pool, new io.iotpipeline.store.WriteFailures());
