@@ -215,21 +215,13 @@ final class ProductionPath implements AutoCloseable {
      * next start runs crash recovery from the WAL instead of finding a clean shutdown. Returns how many were killed.
      */
     int crashDatabase() throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(workDir.resolve("postgres").resolve("postmaster.pid")).get(0).trim());
-        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(
-                "no PostgreSQL running with pid " + pid));
-        java.util.List<ProcessHandle> all = new java.util.ArrayList<>(postmaster.descendants().toList());
-        all.add(0, postmaster); // first, so it cannot start new children or shut down cleanly
-        all.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle process : all) {
-            process.onExit().get(30, TimeUnit.SECONDS);
-        }
+        int killed = ReplicatedPostgres.crash(workDir.resolve("postgres"));
         try {
             ownDatabase.close(); // nothing left to stop: this only releases the data directory's lock for the restart
         } catch (RuntimeException e) {
             // pg_ctl finds no server, as it should
         }
-        return all.size();
+        return killed;
     }
 
     Rows rows() {

@@ -48,18 +48,10 @@ final class ReplicatedPostgres implements AutoCloseable {
         chownToPostgres(root);
         run(BIN.resolve("initdb").toString(), "-D", primary.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                 "--no-sync");
-        Files.writeString(primary.resolve("postgresql.auto.conf"), String.join("\n",
-                "port = " + primaryPort,
-                "listen_addresses = 'localhost'",
-                "unix_socket_directories = '" + root + "'",
-                "wal_level = replica",
-                "max_wal_senders = 5",
-                "hot_standby = on",
-                "fsync = on",
+        Files.writeString(primary.resolve("postgresql.auto.conf"), settings(primaryPort,
                 "synchronous_commit = on",
                 // a commit waits until this standby has it on disk
-                "synchronous_standby_names = 'FIRST 1 (" + STANDBY_NAME + ")'",
-                "max_connections = 60", ""));
+                "synchronous_standby_names = 'FIRST 1 (" + STANDBY_NAME + ")'"));
         Files.writeString(primary.resolve("pg_hba.conf"), String.join("\n",
                 "local all all trust",
                 "host all all 127.0.0.1/32 trust",
@@ -72,21 +64,22 @@ final class ReplicatedPostgres implements AutoCloseable {
         run(BIN.resolve("pg_basebackup").toString(), "-h", "localhost", "-p", String.valueOf(primaryPort), "-U",
                 "postgres", "-D", standby.toString(), "-X", "stream", "--no-sync");
         // the standby's own settings; once promoted it has no standby of its own, so it must not wait for one
-        Files.writeString(standby.resolve("postgresql.auto.conf"), String.join("\n",
-                "port = " + standbyPort,
-                "listen_addresses = 'localhost'",
-                "unix_socket_directories = '" + root + "'",
-                "wal_level = replica",
-                "max_wal_senders = 5",
-                "hot_standby = on",
-                "fsync = on",
+        Files.writeString(standby.resolve("postgresql.auto.conf"), settings(standbyPort,
                 "synchronous_standby_names = ''",
-                "max_connections = 60",
                 "primary_conninfo = 'host=localhost port=" + primaryPort + " user=postgres application_name="
-                        + STANDBY_NAME + "'", ""));
+                        + STANDBY_NAME + "'"));
         Files.createFile(standby.resolve("standby.signal"));
         chownToPostgres(standby);
         pgCtl(standby, "start");
+    }
+
+    /** A server's postgresql.auto.conf: what both need to stream WAL, on loopback only, and its own lines. */
+    private String settings(int port, String... own) {
+        List<String> lines = new ArrayList<>(List.of("port = " + port, "listen_addresses = 'localhost'",
+                "unix_socket_directories = '" + root + "'", "wal_level = replica", "max_wal_senders = 5",
+                "hot_standby = on", "fsync = on", "max_connections = 60"));
+        lines.addAll(List.of(own));
+        return String.join("\n", lines) + "\n";
     }
 
     /** Both servers as one JDBC URL: pgjdbc connects to whichever is the primary now. */
@@ -105,8 +98,17 @@ final class ReplicatedPostgres implements AutoCloseable {
 
     /** SIGKILL of the primary's postmaster and every process it started: no shutdown, no last WAL sent. */
     int killPrimary() throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(primary.resolve("postmaster.pid")).get(0).trim());
-        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        return crash(primary);
+    }
+
+    /**
+     * SIGKILL of the postmaster running on {@code dataDir} and of every process it started, the postmaster first so it
+     * can neither start new children nor shut down cleanly: the next start runs crash recovery. Returns how many.
+     */
+    static int crash(Path dataDir) throws Exception {
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(
+                "no PostgreSQL running with pid " + pid));
         List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
         all.add(0, postmaster);
         all.forEach(ProcessHandle::destroyForcibly);
