@@ -23,7 +23,7 @@ class BrokerRestartIT {
             long stopping = System.nanoTime();
             path.stopBroker();
             Thread.sleep(5000); // the broker away
-            path.startBroker();
+            path.startBrokers();
             long started = System.nanoTime();
             double away = (started - stopping) / 1e9;
             // the producer (load process) and the consumer (pipeline) come back by themselves

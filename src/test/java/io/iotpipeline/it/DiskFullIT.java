@@ -32,7 +32,7 @@ class DiskFullIT {
     void theReadingsDiskFillsUpAndIsFreedAgain() throws Exception {
         Path disk = Files.createTempDirectory("iot-small-disk");
         mount(disk);
-        try (ProductionPath path = new ProductionPath("faults-disk-full", true)) {
+        try (ProductionPath path = new ProductionPath("faults-disk-full", ProductionPath.Setup.withOwnDatabase())) {
             Path tablespace = Files.createDirectories(disk.resolve("readings"));
             Path filler = disk.resolve("filler");
             Process pipeline = started(path, List.of());

@@ -168,9 +168,7 @@ final class FaultScenario {
 
     /** Lets the topic take records up to {@code bytes} (the broker's default is ~1 MB). */
     static void allowRecordsOf(ProductionPath path, int bytes) throws Exception {
-        Map<String, Object> config = new java.util.HashMap<>(path.kafkaClientProperties());
-        config.put("bootstrap.servers", path.brokers);
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = path.topic("device_stream").admin()) {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "device_stream");
             admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
                     new ConfigEntry("max.message.bytes", String.valueOf(bytes)), AlterConfigOp.OpType.SET))))

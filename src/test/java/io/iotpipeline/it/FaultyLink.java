@@ -87,10 +87,6 @@ final class FaultyLink implements AutoCloseable {
         }
     }
 
-    int openConnections() {
-        return connections.size();
-    }
-
     private void accept() {
         while (!closed) {
             try {

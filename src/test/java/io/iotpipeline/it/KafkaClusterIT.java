@@ -96,11 +96,7 @@ class KafkaClusterIT {
     }
 
     private static Admin admin(ProductionPath path) {
-        Map<String, Object> config = new HashMap<>(path.kafkaClientProperties());
-        config.put("bootstrap.servers", path.brokers);
-        config.put("default.api.timeout.ms", 20_000);
-        config.put("request.timeout.ms", 10_000);
-        return Admin.create(config);
+        return path.topic("device_stream").admin();
     }
 
     private static TopicDescription topic(Admin admin) throws Exception {

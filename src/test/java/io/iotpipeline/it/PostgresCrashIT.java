@@ -21,7 +21,7 @@ class PostgresCrashIT {
 
     @Test
     void postgresKilledTwiceMidStream() throws Exception {
-        try (ProductionPath path = new ProductionPath("faults-database-crash", true)) {
+        try (ProductionPath path = new ProductionPath("faults-database-crash", ProductionPath.Setup.withOwnDatabase())) {
             Streaming streaming = streamingUnderLoad(path);
             Process pipeline = streaming.pipeline();
             Process load = streaming.load();

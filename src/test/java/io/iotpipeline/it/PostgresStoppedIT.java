@@ -18,7 +18,7 @@ class PostgresStoppedIT {
 
     @Test
     void postgresStoppedForThirtySeconds() throws Exception {
-        try (ProductionPath path = new ProductionPath("faults-database", true)) {
+        try (ProductionPath path = new ProductionPath("faults-database", ProductionPath.Setup.withOwnDatabase())) {
             Streaming streaming = streamingUnderLoad(path);
             Process pipeline = streaming.pipeline();
             Process load = streaming.load();

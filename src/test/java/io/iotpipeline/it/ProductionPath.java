@@ -65,10 +65,16 @@ final class ProductionPath implements AutoCloseable {
     /**
      * What a scenario runs against.
      *
+     * @param ownDatabase start a PostgreSQL server of this test's own, even when the machine's is configured, so the
+     *                    test may stop and start it ({@link #stopDatabase()})
      * @param databaseUrl a PostgreSQL of the test's own (user postgres, trusted), or null
      */
     record Setup(boolean ownDatabase, int brokers, boolean faultyLinks, String databaseUrl) {
         static final Setup SHARED = new Setup(false, 1, false, null);
+
+        static Setup withOwnDatabase() {
+            return new Setup(true, 1, false, null);
+        }
 
         static Setup withBrokers(int count) {
             return new Setup(false, count, false, null);
@@ -98,14 +104,6 @@ final class ProductionPath implements AutoCloseable {
 
     ProductionPath(String name) throws Exception {
         this(name, Setup.SHARED);
-    }
-
-    /**
-     * @param ownDatabase start a PostgreSQL server of this test's own, even when the machine's is configured, so the
-     *                    test may stop and start it ({@link #stopDatabase()})
-     */
-    ProductionPath(String name, boolean ownDatabase) throws Exception {
-        this(name, new Setup(ownDatabase, 1, false, null));
     }
 
     ProductionPath(String name, Setup setup) throws Exception {
@@ -166,10 +164,7 @@ final class ProductionPath implements AutoCloseable {
             List<String> args = new ArrayList<>(List.of("broker", workDir.resolve("kafka-" + broker.nodeId).toString(),
                     String.valueOf(broker.port), String.valueOf(broker.controllerPort),
                     "nodeId=" + broker.nodeId, "advertisedPort=" + broker.advertisedPort, "voters=" + voters,
-                    "replicas=" + cluster.size()));
-            if (cluster.size() > 1) {
-                args.add("clusterId=" + clusterId);
-            }
+                    "replicas=" + cluster.size(), "clusterId=" + clusterId));
             broker.process = startJava("broker-" + broker.nodeId + "-" + ++brokerStarts, List.of(), args,
                     Map.of("KAFKA_SASL_USERNAME", KAFKA_USER, "KAFKA_SASL_PASSWORD", kafkaPassword));
             processes.remove(broker.process); // stopped last, see close()
@@ -178,11 +173,6 @@ final class ProductionPath implements AutoCloseable {
         for (Broker broker : starting) {
             awaitLine(broker.process, "BROKER READY", Duration.ofSeconds(90));
         }
-    }
-
-    /** The single broker's start after {@link #stopBroker()}. */
-    void startBroker() throws Exception {
-        startBrokers();
     }
 
     /** Stops the (first) broker as an operator would (SIGTERM, a controlled shutdown). */

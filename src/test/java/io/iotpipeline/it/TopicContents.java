@@ -57,7 +57,7 @@ public final class TopicContents {
         return new TopicContents(brokers, otherTopic, security);
     }
 
-    private Admin admin() {
+    Admin admin() {
         Map<String, Object> config = new java.util.HashMap<>(security);
         config.put("bootstrap.servers", brokers);
         return Admin.create(config);
