@@ -56,6 +56,7 @@ public final class AccessGuard implements AuthenticationHandler {
     private final JolokiaPolicy jolokia;
     private final DashboardFiles dashboard;
     private final HealthProbes probes;
+    private final FailedLogins failedLogins;
 
     public AccessGuard(CamelContext camel, AccessSettings settings, Serves serves, HealthProbes probes) {
         this.probes = probes;
@@ -65,6 +66,7 @@ public final class AccessGuard implements AuthenticationHandler {
         this.credentials = new Credentials(settings);
         this.jolokia = new JolokiaPolicy(settings.maxJolokiaRequests());
         this.dashboard = new DashboardFiles(AccessGuard.class.getClassLoader());
+        this.failedLogins = new FailedLogins(settings.failedLoginsPerMinute(), System::currentTimeMillis);
     }
 
     @Override
@@ -72,6 +74,24 @@ public final class AccessGuard implements AuthenticationHandler {
         HttpServerRequest request = ctx.request();
         ctx.addHeadersEndHandler(ignored -> keepOnlyOwnHeaders(ctx.response().headers()));
         String path = ctx.normalizedPath();
+        String refusal = RequestPath.refusal(request.path(), path, JOLOKIA);
+        if (refusal != null) {
+            answer(ctx, 400, refusal);
+            return;
+        }
+        if (!settings.answersHost(hostName(request.getHeader("Host")))) {
+            // a page on another site whose name resolves here (DNS rebinding) must not reach the API or Jolokia
+            answer(ctx, 421, "this server answers only the host names of http.allowedHosts");
+            return;
+        }
+        if (presentsCredentials(request)) {
+            long wait = failedLogins.secondsToWait(address(request));
+            if (wait > 0) {
+                ctx.response().putHeader("Retry-After", Long.toString(wait));
+                answer(ctx, 429, "too many wrong passwords or keys from this address: retry in " + wait + " s");
+                return;
+            }
+        }
         boolean operations = path.equals(OBSERVE) || path.startsWith(OBSERVE + "/");
         if (operations ? serves == Serves.API : serves == Serves.OPERATIONS) {
             answer(ctx, 404, "not found");
@@ -88,21 +108,22 @@ public final class AccessGuard implements AuthenticationHandler {
                 if (path.equals(HEALTH)) {
                     health(ctx, path, true);
                 } else if (path.equals(JOLOKIA) || path.startsWith(JOLOKIA + "/")) {
-                    // Jolokia reads the raw path: it must say what the normalized one says
-                    String raw = request.path();
-                    if (raw.startsWith(JOLOKIA + "/") || raw.equals(JOLOKIA)) {
-                        jolokia(ctx, raw.substring(JOLOKIA.length()));
-                    } else {
-                        answer(ctx, 400, "write the Jolokia path plainly: " + JOLOKIA + "/...");
-                    }
+                    // Jolokia reads the raw path, which the first gate made sure says what the normalized one says
+                    jolokia(ctx, request.path().substring(JOLOKIA.length()));
                 } else {
                     ctx.next();
                 }
             }
         } else if (path.equals(INGEST)) {
             if (credentials.admitsIngest(request.getHeader("X-API-Key"), request.getHeader("Authorization"))) {
+                if (presentsCredentials(request)) {
+                    failedLogins.succeeded(address(request));
+                }
                 ctx.next();
             } else {
+                if (presentsCredentials(request)) {
+                    failedLogins.failed(address(request));
+                }
                 answer(ctx, 401, "a valid API key is required in the X-API-Key header");
             }
         } else if (allowed(ctx, Credentials.Role.READ)) {
@@ -139,7 +160,37 @@ public final class AccessGuard implements AuthenticationHandler {
     }
 
     private Credentials.Role role(HttpServerRequest request) {
-        return settings.enabled() ? credentials.basicUser(request.getHeader("Authorization")) : Credentials.Role.OPERATE;
+        if (!settings.enabled()) {
+            return Credentials.Role.OPERATE;
+        }
+        Credentials.Role role = credentials.basicUser(request.getHeader("Authorization"));
+        if (role != null) {
+            failedLogins.succeeded(address(request));
+        } else if (presentsCredentials(request)) {
+            failedLogins.failed(address(request));
+        }
+        return role;
+    }
+
+    private static boolean presentsCredentials(HttpServerRequest request) {
+        return request.getHeader("Authorization") != null || request.getHeader("X-API-Key") != null;
+    }
+
+    private static String address(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "unknown" : String.valueOf(request.remoteAddress().hostAddress());
+    }
+
+    /** The name a Host header gives, without its port: {@code [::1]:8080} is {@code [::1]}. */
+    static String hostName(String host) {
+        if (host == null) {
+            return null;
+        }
+        String name = host.trim();
+        int colon = name.lastIndexOf(':');
+        if (colon > name.lastIndexOf(']')) {
+            name = name.substring(0, colon);
+        }
+        return name;
     }
 
     private void jolokia(RoutingContext ctx, String rest) {

@@ -18,6 +18,17 @@ public final class Credentials {
     private final byte[] read;
     private final byte[] operate;
     private final byte[] ingestKey;
+    /** Digests of the customer-bound keys, each with its customers. */
+    private final java.util.List<java.util.Map.Entry<byte[], java.util.Set<String>>> customerKeys;
+
+    /** What an ingest key may post: every customer, or only some. */
+    public record IngestGrant(java.util.Set<String> customers) {
+        public static final IngestGrant EVERY_CUSTOMER = new IngestGrant(null);
+
+        public boolean covers(String customerId) {
+            return customers == null || customers.contains(customerId);
+        }
+    }
 
     public Credentials(AccessSettings settings) {
         this.read = settings.readPassword() == null ? null
@@ -25,10 +36,12 @@ public final class Credentials {
         this.operate = settings.operatePassword() == null ? null
                 : sha256(settings.operateUser() + ":" + settings.operatePassword());
         this.ingestKey = settings.ingestKey() == null ? null : sha256(settings.ingestKey().trim());
+        this.customerKeys = settings.customerKeys().entrySet().stream()
+                .map(entry -> java.util.Map.entry(sha256(entry.getKey()), entry.getValue())).toList();
     }
 
     public boolean ingestKeyRequired() {
-        return ingestKey != null;
+        return ingestKey != null || !customerKeys.isEmpty();
     }
 
     /** The role of the user an {@code Authorization: Basic} header names, or null when it names none. */
@@ -40,16 +53,38 @@ public final class Credentials {
         return isOperator ? Role.OPERATE : isReader ? Role.READ : null;
     }
 
-    /** Whether the request carries the ingest key; any request does when no key is configured. */
+    /** Whether the request carries an ingest key; any request does when no key is configured. */
     public boolean admitsIngest(String apiKeyHeader, String authorization) {
-        if (ingestKey == null) {
-            return true;
+        return ingestGrant(apiKeyHeader, authorization) != null;
+    }
+
+    /**
+     * What the presented ingest key may post: every customer (the ingest key, or no key configured at all), the
+     * customers its entry of {@code ingest.http.customerKeys} names, or null when it is no key.
+     */
+    public IngestGrant ingestGrant(String apiKeyHeader, String authorization) {
+        if (!ingestKeyRequired()) {
+            return IngestGrant.EVERY_CUSTOMER;
         }
         String presented = apiKeyHeader;
         if (presented == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             presented = authorization.substring(7);
         }
-        return presented != null && MessageDigest.isEqual(ingestKey, sha256(presented.trim()));
+        if (presented == null) {
+            return null;
+        }
+        byte[] digest = sha256(presented.trim());
+        // every stored key is compared, whichever matches
+        IngestGrant grant = null;
+        if (ingestKey != null & MessageDigest.isEqual(ingestKey == null ? new byte[32] : ingestKey, digest)) {
+            grant = IngestGrant.EVERY_CUSTOMER;
+        }
+        for (var entry : customerKeys) {
+            if (MessageDigest.isEqual(entry.getKey(), digest) && grant == null) {
+                grant = new IngestGrant(entry.getValue());
+            }
+        }
+        return grant;
     }
 
     private static String basicUserAndPassword(String authorization) {

@@ -23,7 +23,7 @@ public final class ApiQuery {
         }
     }
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,20}");
+    private static final Pattern ID = io.iotpipeline.domain.Ids.PATTERN;
 
     private static final Pattern SEARCH = Pattern.compile("[A-Za-z0-9_.:/-]{1,41}");
 
@@ -50,6 +50,11 @@ public final class ApiQuery {
             }
         }
         return values;
+    }
+
+    /** Whether the text is an id of the wire format ({@link io.iotpipeline.domain.Ids}). */
+    public static boolean isId(String text) {
+        return text != null && ID.matcher(text).matches();
     }
 
     /** A value already read and checked. */

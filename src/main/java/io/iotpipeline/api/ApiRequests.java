@@ -25,13 +25,16 @@ public final class ApiRequests {
         String of(ApiQuery query);
     }
 
-    private record Operation(Parameters parameters, Statement statement) { }
+    private record Operation(String path, Parameters parameters, Statement statement) { }
 
     private final Map<String, Operation> operations = new HashMap<>();
 
-    /** The operation (its route id) checks its parameters so; {@code statement} is null when it is fixed. */
-    public void operation(String route, Parameters parameters, Statement statement) {
-        operations.put(route, new Operation(parameters, statement));
+    /**
+     * The operation (its route id, served at {@code path}, which may hold {@code {name}} segments) checks its
+     * parameters so; {@code statement} is null when it is fixed.
+     */
+    public void operation(String route, String path, Parameters parameters, Statement statement) {
+        operations.put(route, new Operation(path, parameters, statement));
     }
 
     /**
@@ -41,16 +44,39 @@ public final class ApiRequests {
      */
     public void check(Exchange exchange, String route) throws ApiQuery.BadRequestException {
         var request = exchange.getMessage();
-        Set<String> given = request instanceof HttpMessage http && http.getRequest() != null
-                ? http.getRequest().params().names() : Set.of();
         Operation operation = operations.get(route);
-        ApiQuery query = operation.parameters().check(new ApiQuery(parameter -> request.getHeader(parameter, String.class), given));
-        Map<String, Object> values = query.values();
+        // parameters come from the query string and the path only: Camel's headers also hold the request's HTTP
+        // headers, and a header named like a filter must not filter
+        io.vertx.core.MultiMap query = request instanceof HttpMessage http && http.getRequest() != null
+                ? http.getRequest().params() : io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+        Map<String, String> path = pathParameters(operation.path(), request instanceof HttpMessage http
+                && http.getRequest() != null ? http.getRequest().path() : "");
+        Set<String> given = query.names();
+        ApiQuery checked = operation.parameters().check(new ApiQuery(
+                parameter -> path.containsKey(parameter) ? path.get(parameter) : query.get(parameter), given));
+        Map<String, Object> values = checked.values();
         request.removeHeaders("*");
         if (operation.statement() != null) {
-            request.setHeader(SqlConstants.SQL_QUERY, operation.statement().of(query));
+            request.setHeader(SqlConstants.SQL_QUERY, operation.statement().of(checked));
         }
         request.setBody(values);
+    }
+
+    /** The {@code {name}} segments of {@code template} as the request's path gives them, decoded. */
+    static Map<String, String> pathParameters(String template, String requestPath) {
+        Map<String, String> values = new HashMap<>();
+        String[] names = template.split("/");
+        String[] given = requestPath.split("/");
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].startsWith("{") && names[i].endsWith("}")) {
+                // the segment counted from the end: the server's /api prefix is not part of the template
+                int at = given.length - (names.length - i);
+                values.put(names[i].substring(1, names[i].length() - 1), at >= 0
+                        ? java.net.URLDecoder.decode(given[at].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8)
+                        : null);
+            }
+        }
+        return values;
     }
 
     /** The sort of a fleet request, by device when none is asked. */

@@ -93,10 +93,35 @@ public final class FleetPage {
                     || !decoded.get(2).isTextual() || !decoded.get(3).isTextual()) {
                 return null;
             }
-            return position(decoded.get(1).isNull() ? null : decoded.get(1).asText(), decoded.get(2).asText(),
-                    decoded.get(3).asText());
+            String afterValue = decoded.get(1).isNull() ? null : decoded.get(1).asText();
+            // a tampered cursor is the client's mistake (400), not a statement the database refuses (503)
+            if (!isSortValue(sort, afterValue) || !ApiQuery.isId(decoded.get(2).asText())
+                    || !ApiQuery.isId(decoded.get(3).asText())) {
+                return null;
+            }
+            return position(afterValue, decoded.get(2).asText(), decoded.get(3).asText());
         } catch (IllegalArgumentException | java.io.IOException e) {
             return null;
+        }
+    }
+
+    /** Whether a cursor's sort value reads as the sort's SQL type does. */
+    static boolean isSortValue(String sort, String value) {
+        String key = sort.startsWith("-") ? sort.substring(1) : sort;
+        if (value == null || key.equals("device")) {
+            return true;
+        }
+        try {
+            if (key.equals("lastSeen")) {
+                java.time.OffsetDateTime.parse(value);
+            } else if (key.equals("readings")) {
+                Long.parseLong(value);
+            } else {
+                new java.math.BigDecimal(value);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

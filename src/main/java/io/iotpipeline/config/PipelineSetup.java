@@ -143,7 +143,8 @@ public class PipelineSetup implements CamelConfiguration {
         if (mqttSettings.enabled()) {
             MqttSubscription mqtt = new MqttSubscription(context, mqttSettings.brokerUrl(), mqttSettings.topic(),
                     mqttSettings.clientId(), mqttSettings.username(), mqttSettings.password(),
-                    mqttSettings.sessionExpirySeconds());
+                    mqttSettings.sessionExpirySeconds(), registry.lookupByNameAndType("pipelineCounters",
+                            PipelineCounters.class));
             own(context, started, mqtt::stop);
             // subscribe once the routes run, so no message arrives before direct:mqtt-event can take it
             context.addStartupListener(new org.apache.camel.StartupListener() {

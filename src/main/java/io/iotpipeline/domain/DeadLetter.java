@@ -32,18 +32,54 @@ public record DeadLetter(String deadLetterKey, String reason, String payload, St
                 reading.eventId().toString(), reading.deviceId(), source);
     }
 
+    /** The widths of iot_dead_letters' bounded columns (sql/V1__readings_and_dead_letters.sql). */
+    static final int MAX_REASON_CHARS = 2000;
+    static final int MAX_ID_CHARS = 100;
+    static final int MAX_TOPIC_CHARS = 255;
+    /** deadLetterKey is unique and indexed: a B-tree entry holds at most about 2,700 bytes. */
+    static final int MAX_KEY_CHARS = 500;
+
+    /**
+     * The row, every field cut to its column so that a dead letter can always be stored, whatever the input (a 300
+     * character MQTT topic, a 1 MB id): the reason says which field was cut and how long it was.
+     */
     public Map<String, Object> toRow() {
+        StringBuilder cuts = new StringBuilder();
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("deadLetterKey", storable(deadLetterKey, Integer.MAX_VALUE));
-        row.put("reason", storable(reason, 2000));
+        row.put("deadLetterKey", key());
         row.put("payload", storable(payload, MAX_PAYLOAD_CHARS));
         row.put("payloadLength", payload == null ? 0 : payload.length());
-        row.put("eventId", storable(eventId, 100));
-        row.put("deviceId", storable(deviceId, 100));
-        row.put("kafkaTopic", source.topic());
+        row.put("eventId", cut("eventId", eventId, MAX_ID_CHARS, cuts));
+        row.put("deviceId", cut("deviceId", deviceId, MAX_ID_CHARS, cuts));
+        row.put("kafkaTopic", cut("source topic", source.topic(), MAX_TOPIC_CHARS, cuts));
         row.put("kafkaPartition", source.partition());
         row.put("kafkaOffset", source.offset());
+        String fullReason = cuts.isEmpty() ? String.valueOf(reason) : reason + " (" + cuts + ")";
+        row.put("reason", storable(fullReason, MAX_REASON_CHARS));
         return row;
+    }
+
+    /** The key as stored: a long one (a long MQTT topic in it) keeps its start and a digest of the whole. */
+    private String key() {
+        String clean = storable(deadLetterKey, Integer.MAX_VALUE);
+        if (clean.length() <= MAX_KEY_CHARS) {
+            return clean;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(clean.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return clean.substring(0, MAX_KEY_CHARS - 65) + "#" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static String cut(String name, String text, int maxChars, StringBuilder cuts) {
+        if (text != null && text.length() > maxChars) {
+            cuts.append(cuts.isEmpty() ? "" : "; ").append(name).append(" of ").append(text.length())
+                    .append(" characters stored cut to ").append(maxChars);
+        }
+        return storable(text, maxChars);
     }
 
     static String storable(String text, int maxChars) {

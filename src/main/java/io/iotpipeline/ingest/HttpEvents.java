@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.iotpipeline.access.Credentials;
 import io.iotpipeline.ops.PipelineCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -20,14 +21,17 @@ public final class HttpEvents {
     public static final String ACCEPTED = "acceptedEvents";
 
     private final PostedLimits limits;
+    private final Credentials credentials;
 
-    public HttpEvents(PostedLimits limits) {
+    /** @param credentials what each ingest key may post (the guard in front checked that the key is one) */
+    public HttpEvents(PostedLimits limits, Credentials credentials) {
         this.limits = limits;
+        this.credentials = credentials;
     }
 
     /** Answers 400, 413 or 415 when the request cannot be accepted; otherwise leaves the events to publish. */
     public void judge(Exchange exchange) throws Exception {
-        checkRequest(exchange, limits);
+        checkRequest(exchange, limits, credentials);
     }
 
     public List<Message> records(Exchange exchange) {
@@ -50,7 +54,8 @@ public final class HttpEvents {
      * Answers 400, 413 or 415 when the request cannot be accepted; otherwise leaves the events to publish. (The API key
      * was checked in front of the route, by the access guard, from the real header.)
      */
-    private static void checkRequest(Exchange exchange, PostedLimits limits) throws JsonProcessingException {
+    private static void checkRequest(Exchange exchange, PostedLimits limits, Credentials credentials)
+            throws JsonProcessingException {
         var registry = exchange.getContext().getRegistry();
         Message request = exchange.getMessage();
         if (!PostedEvents.isJson(realHeader(request, "Content-Type"))) {
@@ -72,7 +77,7 @@ public final class HttpEvents {
         PostedEvents events;
         try {
             events = PostedEvents.judge(body, registry.lookupByNameAndType("readingRules", ReadingRules.class),
-                    limits.maxEventsPerRequest(), limits.maxEventBytes());
+                    limits, MqttEvents.now(exchange));
         } catch (PostedEvents.UnreadableRequestException e) {
             answer(exchange, 400, Map.of("error", e.getMessage()));
             return;
@@ -87,6 +92,15 @@ public final class HttpEvents {
                     + " events rejected, so none was published: fix or drop them and post again");
             answer.put("rejected", events.rejected());
             answer(exchange, 400, answer);
+            return;
+        }
+        Credentials.IngestGrant grant = credentials.ingestGrant(realHeader(request, "X-API-Key"),
+                realHeader(request, "Authorization"));
+        List<String> foreign = events.accepted().stream().map(PostedEvents.Accepted::customerId)
+                .filter(customerId -> grant == null || !grant.covers(customerId)).distinct().sorted().toList();
+        if (!foreign.isEmpty()) {
+            answer(exchange, 403, Map.of("error", "this API key may not post events of customer "
+                    + String.join(", ", foreign) + ", so none was published"));
             return;
         }
         exchange.setProperty(ACCEPTED, events.accepted());

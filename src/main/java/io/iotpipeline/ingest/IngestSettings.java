@@ -17,9 +17,11 @@ public record IngestSettings(int consumerThreads, int maxEventBytes, PostedLimit
         settings.nonNegativeInt("kafka.producer.lingerMs");
         settings.positiveInt("ingest.http.publishTimeoutMs");
         settings.positiveInt("ingest.http.requestTimeoutMs");
+        java.time.Duration horizon = settings.seconds("lateness.horizonSeconds");
         return new IngestSettings(settings.positiveInt("kafka.consumer.threads"),
                 settings.positiveInt("ingest.maxEventBytes"), new PostedLimits(settings.positiveInt(
                         "ingest.http.maxBodyBytes"), settings.positiveInt("ingest.http.maxEventsPerRequest"),
-                        settings.positiveInt("ingest.http.maxEventBytes")));
+                        settings.positiveInt("ingest.http.maxEventBytes"), new EventTimeWindow(
+                                settings.seconds("lateness.futureToleranceSeconds"), horizon.isZero() ? null : horizon)));
     }
 }

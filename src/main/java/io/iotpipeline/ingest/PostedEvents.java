@@ -94,8 +94,10 @@ public final class PostedEvents {
      * @param maxEventBytes the most one event may take as a Kafka record (ingest.http.maxEventBytes): a larger one could
      *                      never be published, so the request is refused at once instead of failing on every retry
      */
-    public static PostedEvents judge(byte[] body, ReadingRules rules, int maxEvents, int maxEventBytes)
+    public static PostedEvents judge(byte[] body, ReadingRules rules, PostedLimits limits, java.time.LocalDateTime now)
             throws UnreadableRequestException, TooManyEventsException {
+        int maxEvents = limits.maxEventsPerRequest();
+        int maxEventBytes = limits.maxEventBytes();
         try {
             RecordValue.check(body, Integer.MAX_VALUE);
         } catch (InvalidEventException e) {
@@ -131,7 +133,7 @@ public final class PostedEvents {
         for (int i = 0; i < events.size(); i++) {
             JsonNode node = events.get(i);
             String eventId = node.path("eventId").isTextual() ? node.path("eventId").asText() : null;
-            List<String> reasons = reasons(node, rules);
+            List<String> reasons = reasons(node, rules, limits.eventTimes(), now);
             if (reasons.isEmpty() && !eventIds.add(eventId)) {
                 reasons = List.of("eventId " + ReadingRules.quote(eventId) + " appears twice in the request");
             }
@@ -151,7 +153,8 @@ public final class PostedEvents {
     }
 
     /** Every reason why the ingest stage would not store all readings of this event; empty when it would. */
-    static List<String> reasons(JsonNode node, ReadingRules rules) {
+    static List<String> reasons(JsonNode node, ReadingRules rules, EventTimeWindow eventTimes,
+                                java.time.LocalDateTime now) {
         if (!node.isObject()) {
             return List.of("not an event object");
         }
@@ -164,7 +167,12 @@ public final class PostedEvents {
         List<String> reasons = new ArrayList<>();
         try {
             SourceRecord request = new SourceRecord("http", 0, 0, null, null);
-            for (DeadLetter deadLetter : rules.readings(event, request).deadLetters()) {
+            ReadingRules.CheckedEvent checked = ReadingRules.checkEvent(event);
+            String timeProblem = eventTimes.problem(checked.eventTime(), now);
+            if (timeProblem != null) {
+                reasons.add(timeProblem);
+            }
+            for (DeadLetter deadLetter : rules.readings(checked, request).deadLetters()) {
                 reasons.add(deadLetter.reason());
             }
         } catch (InvalidEventException e) {

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.Ids;
 import io.iotpipeline.domain.SourceRecord;
 import io.iotpipeline.domain.TemperatureUnit;
 
@@ -156,6 +157,10 @@ public final class ReadingRules {
         }
         requireText("eventPublisher", event.eventPublisher(), MAX_PUBLISHER);
         requireText("customerId", event.customerId(), MAX_CUSTOMER_ID);
+        if (!Ids.isId(event.customerId())) {
+            throw new InvalidEventException("customerId " + quote(event.customerId()) + " is not an id: "
+                    + Ids.DESCRIPTION);
+        }
         LocalDateTime eventTime = parseEventTime(event.eventTime());
         if (event.data() == null || event.data().devices() == null) {
             throw new InvalidEventException("data.devices is missing");
@@ -201,7 +206,7 @@ public final class ReadingRules {
             }
             String extra = problem == null ? extraFields(device) : null;
             if (problem == null) {
-                problem = extraFieldsProblem(extra);
+                problem = extraFieldsProblem(extra, device);
             }
             if (problem != null) {
                 deadLetters.add(DeadLetter.ofDevice(source, i, "data.devices[" + i + "]: " + problem, event.eventId(),
@@ -219,8 +224,8 @@ public final class ReadingRules {
 
     /** Whether a device's fixed fields, already of the right JSON types, make a reading as they are. */
     boolean isValidDevice(String deviceId, String measure, String status, double temperature) {
-        if (lengthProblem("deviceId", deviceId, MAX_DEVICE_ID) != null
-                || lengthProblem("measure", measure, MAX_MEASURE) != null || !statuses.contains(status)) {
+        if (!Ids.isId(deviceId) || lengthProblem("measure", measure, MAX_MEASURE) != null
+                || !statuses.contains(status)) {
             return false;
         }
         TemperatureUnit unit = TemperatureUnit.of(measure).orElse(null);
@@ -230,9 +235,8 @@ public final class ReadingRules {
 
     /** Whether the event-level fields, already of the right JSON types, pass {@link #checkEvent} as they are. */
     static boolean isValidEvent(String eventId, String eventPublisher, String customerId) {
-        return isUuid(eventId) && eventPublisher != null && customerId != null
-                && lengthProblem("eventPublisher", eventPublisher, MAX_PUBLISHER) == null
-                && lengthProblem("customerId", customerId, MAX_CUSTOMER_ID) == null;
+        return isUuid(eventId) && eventPublisher != null && Ids.isId(customerId)
+                && lengthProblem("eventPublisher", eventPublisher, MAX_PUBLISHER) == null;
     }
 
     /** 8-4-4-4-12 hex digits, as {@link UUID#toString()} writes them (either case). */
@@ -323,6 +327,9 @@ public final class ReadingRules {
             return "is not a JSON object";
         }
         String problem = textProblem("deviceId", device.get("deviceId"), MAX_DEVICE_ID);
+        if (problem == null && !Ids.isId(device.get("deviceId").asText())) {
+            problem = "deviceId " + quote(device.get("deviceId").asText()) + " is not an id: " + Ids.DESCRIPTION;
+        }
         if (problem == null) {
             problem = textProblem("measure", device.get("measure"), MAX_MEASURE);
         }
@@ -388,10 +395,19 @@ public final class ReadingRules {
         return extra == null ? null : extra.toString().replace("\\u0000", "\\uFFFD");
     }
 
-    /** Extra fields are stored as jsonb: bounded in size, and only Unicode text (jsonb refuses lone surrogates). */
-    static String extraFieldsProblem(String extra) {
+    /**
+     * Extra fields are stored as jsonb: bounded in size, only Unicode text (jsonb refuses lone surrogates), and
+     * numbers PostgreSQL's numeric holds. Checked here so that one such reading never reaches, and fails, the insert
+     * of its whole row batch.
+     */
+    static String extraFieldsProblem(String extra, JsonNode device) {
         if (extra == null) {
             return null;
+        }
+        String number = outOfRangeNumber(device, 0);
+        if (number != null) {
+            return "the field " + number + " beyond deviceId, temperature, measure and status is a number of more than "
+                    + MAX_NUMBER_DIGITS + " digits before or after the point, which cannot be stored";
         }
         if (extra.length() > MAX_EXTRA_FIELDS) {
             return "the fields beyond deviceId, temperature, measure and status are " + extra.length()
@@ -402,6 +418,44 @@ public final class ReadingRules {
                     + " which is not Unicode text";
         }
         return null;
+    }
+
+    /** The most digits a number in the extra fields may have before, or after, its point. */
+    static final int MAX_NUMBER_DIGITS = 1000;
+
+    /** The name of the first extra field (quoted, maybe nested) holding a number numeric cannot hold, or null. */
+    private static String outOfRangeNumber(JsonNode node, int depth) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (tooLarge(item) || (item.isContainerNode() && outOfRangeNumber(item, depth + 1) != null)) {
+                    return "[]";
+                }
+            }
+        }
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (depth == 0 && FIXED_DEVICE_FIELDS.contains(field.getKey())) {
+                continue;
+            }
+            JsonNode value = field.getValue();
+            if (tooLarge(value) || (value.isContainerNode() && outOfRangeNumber(value, depth + 1) != null)) {
+                return quote(field.getKey());
+            }
+        }
+        return null;
+    }
+
+    private static boolean tooLarge(JsonNode value) {
+        if (!value.isNumber()) {
+            return false;
+        }
+        java.math.BigDecimal number = value.decimalValue();
+        if (number.signum() == 0) {
+            return false;
+        }
+        int integerDigits = number.precision() - number.scale();
+        return integerDigits > MAX_NUMBER_DIGITS || number.scale() > MAX_NUMBER_DIGITS;
     }
 
     private static String textProblem(String name, JsonNode value, int maxLength) {
@@ -431,11 +485,31 @@ public final class ReadingRules {
         if (value.indexOf('\u0000') >= 0) {
             return name + " contains a NUL character";
         }
+        int control = controlCharacter(value);
+        if (control >= 0) {
+            return name + " holds the control or direction character U+" + String.format("%04X", (int) value.charAt(control))
+                    + " at index " + control;
+        }
         int surrogate = unpairedSurrogate(value);
         if (surrogate >= 0) {
             return name + " holds an unpaired UTF-16 surrogate at index " + surrogate + ", which is not Unicode text";
         }
         return null;
+    }
+
+    /**
+     * The index of the first control character (C0, DEL, C1) or bidirectional formatting character (U+200E/F,
+     * U+202A..E, U+2066..9), or -1: such characters forge log lines or reverse the text a dashboard shows.
+     */
+    static int controlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u200E' || c == '\u200F' || c == '\u061C'
+                    || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -17,6 +17,7 @@ public class PipelineCounters {
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong lateReadings = new AtomicLong();
     private final AtomicLong silentDevices = new AtomicLong();
+    private final AtomicLong inputsDropped = new AtomicLong();
     private final AtomicReference<String> lastDeadLetterReason = new AtomicReference<>();
     private long reportedAtNanos = System.nanoTime();
     private long reportedRecords;
@@ -45,6 +46,15 @@ public class PipelineCounters {
 
     public void batchCommitted(int records) {
         recordsCommitted.addAndGet(records);
+    }
+
+    /** An input (an MQTT message) that could be stored neither as events nor as a dead letter, acknowledged anyway. */
+    public void inputDropped() {
+        inputsDropped.incrementAndGet();
+    }
+
+    public long inputsDropped() {
+        return inputsDropped.get();
     }
 
     public void deadLetter(String reason) {
@@ -115,6 +125,9 @@ public class PipelineCounters {
                 .description("readings written to iot_device_events").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("iot_dead_letters", deadLetters, AtomicLong::get)
                 .description("dead letters written").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("iot_inputs_dropped", inputsDropped, AtomicLong::get)
+                .description("MQTT messages stored neither as events nor as dead letters, acknowledged so they"
+                        + " cannot block the subscription").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("iot_late_readings", lateReadings, AtomicLong::get)
                 .description("readings stored as late").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("iot_events_consumed", recordsCommitted, AtomicLong::get)

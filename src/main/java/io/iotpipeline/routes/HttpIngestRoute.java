@@ -1,5 +1,7 @@
 package io.iotpipeline.routes;
 
+import io.iotpipeline.access.AccessSettings;
+import io.iotpipeline.access.Credentials;
 import io.iotpipeline.config.Settings;
 import io.iotpipeline.ingest.HttpEvents;
 import io.iotpipeline.ingest.IngestSettings;
@@ -11,14 +13,16 @@ import org.apache.camel.builder.RouteBuilder;
  * Producer for real devices: {@code POST /api/events} takes one event or an array in the wire format, checks them with
  * the ingest stage's rules and publishes them to Kafka like the simulator does (acks=all, idempotent, retried). 202
  * means Kafka has every event of the request; 400 lists the reasons per rejected event and nothing is published; 413
- * for a body or event count over the limits; 401 without the API key when one is configured; 415 for a body that is
+ * for a body or event count over the limits; 401 without the API key when one is configured, 403 for an event of a
+ * customer the key is not bound to (ingest.http.customerKeys); 415 for a body that is
  * not JSON; 503 when Kafka did not take the events in time (nothing accepted, retry).
  */
 public class HttpIngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        bindToRegistry("httpEvents", new HttpEvents(Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).posted()));
+        bindToRegistry("httpEvents", new HttpEvents(Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).posted(),
+                new Credentials(Settings.bound(getContext(), AccessSettings.class, AccessSettings::from))));
         onException(Exception.class).handled(true).id("when-kafka-does-not-take-them")
                 .log(LoggingLevel.WARN, "Posted events could not be published to Kafka: ${exception.message}")
                         .id("log-kafka-refusal")

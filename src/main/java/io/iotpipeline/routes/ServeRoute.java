@@ -158,7 +158,7 @@ public class ServeRoute extends RouteBuilder {
 
     private void answer(String path, String name, String sql, ApiRequests.Statement statement,
                         ApiRequests.Parameters parameters) {
-        requests.operation(name, parameters, statement);
+        requests.operation(name, path, parameters, statement);
         from("platform-http:/api" + path + "?httpMethodRestrict=GET").routeId(name)
                 .bean("apiRequests", "check(*, '" + name + "')").id(name + "-parameters")
                 .to("sql:" + sql + "?dataSource=#dataSource&outputType=SelectOne").id(name + "-query")

@@ -25,7 +25,7 @@ public final class DatabaseRetries {
     public static DefaultErrorHandlerDefinition forWrites(RouteBuilder routes) {
         WriteFailures writes = WriteFailures.of(routes.getContext());
         return withBackoff(routes).onExceptionOccurred(exchange -> {
-            if (!ReadingStore.rejectedAsBadData(exchange.getException())) {
+            if (!StoreFailure.rejectedAsBadData(exchange.getException())) {
                 writes.failed(exchange.getException());
             }
         });

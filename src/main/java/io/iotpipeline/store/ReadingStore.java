@@ -1,6 +1,5 @@
 package io.iotpipeline.store;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -110,37 +109,14 @@ public final class ReadingStore {
         return exchange.getProperty(COUNTED_EVENTS, Set.class);
     }
 
-    /**
-     * Whether PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint
-     * violation), as opposed to being unreachable or overloaded, which a retry can cure.
-     */
+    /** Whether PostgreSQL refused the data itself ({@link StoreFailure#rejectedAsBadData}). */
     public static boolean rejectedAsBadData(Exchange exchange) {
         Throwable error = exchange.getException() != null
                 ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return rejectedAsBadData(error);
+        return StoreFailure.rejectedAsBadData(error);
     }
 
-    public static boolean rejectedAsBadData(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql) {
-                for (SQLException next = sql; next != null; next = next.getNextException()) {
-                    String state = next.getSQLState();
-                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    public static String firstLine(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = String.valueOf(root.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+    static String firstLine(Throwable error) {
+        return StoreFailure.firstLine(error);
     }
 }

@@ -30,7 +30,7 @@ public final class WriteFailures {
 
     public void failed(Throwable error) {
         Failing now = failing;
-        String reason = error == null ? "unknown error" : ReadingStore.firstLine(error);
+        String reason = error == null ? "unknown error" : StoreFailure.firstLine(error);
         failing = new Failing(now == null ? Instant.now() : now.since(), reason);
     }
 

@@ -14,10 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CredentialsTest {
 
-    static final Map<String, String> DEFAULTS = Map.of("auth.enabled", "true", "auth.realm", "iot-pipeline",
-            "auth.read.user", "reader", "auth.read.password", "r-secret", "auth.operate.user", "operator",
-            "auth.operate.password", "o-secret", "ingest.http.apiKey", "i-key", "auth.jolokia.maxRequestsPerCall", "10",
-            "http.idleTimeoutSeconds", "30");
+    static final Map<String, String> DEFAULTS = Map.ofEntries(Map.entry("auth.enabled", "true"),
+            Map.entry("auth.realm", "iot-pipeline"), Map.entry("auth.read.user", "reader"),
+            Map.entry("auth.read.password", "r-secret"), Map.entry("auth.operate.user", "operator"),
+            Map.entry("auth.operate.password", "o-secret"), Map.entry("ingest.http.apiKey", "i-key"),
+            Map.entry("auth.jolokia.maxRequestsPerCall", "10"), Map.entry("http.idleTimeoutSeconds", "30"),
+            Map.entry("http.allowedHosts", "localhost,127.0.0.1"), Map.entry("ingest.http.customerKeys", ""),
+            Map.entry("auth.failedLoginsPerMinute", "30"));
 
     static AccessSettings settings(Map<String, String> overrides) {
         Map<String, String> all = new java.util.HashMap<>(DEFAULTS);
@@ -66,5 +69,39 @@ class CredentialsTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> settings(Map.of("auth.jolokia.maxRequestsPerCall", "x"))).getMessage());
         assertFalse(settings(Map.of()).toString().contains("secret"), "no secret in the settings' text");
+    }
+
+    @Test
+    void aCustomerKeyPostsOnlyForItsCustomers() {
+        Credentials credentials = new Credentials(settings(Map.of("ingest.http.customerKeys",
+                "# two tenants\nCI00100, CI00101 = key-of-tenant-one-0001\nCI00200 = key-of-tenant-two-0002")));
+        Credentials.IngestGrant one = credentials.ingestGrant("key-of-tenant-one-0001", null);
+        assertTrue(one.covers("CI00101") && !one.covers("CI00200"), one.toString());
+        assertTrue(credentials.ingestGrant(null, "Bearer key-of-tenant-two-0002").covers("CI00200"));
+        assertTrue(credentials.ingestGrant("i-key", null).covers("CI00200"), "the ingest key posts for everyone");
+        assertNull(credentials.ingestGrant("key-of-tenant-one-000", null));
+        assertThrows(IllegalArgumentException.class, () -> settings(Map.of("ingest.http.customerKeys", "CI00100 = short")));
+        assertThrows(IllegalArgumentException.class, () -> settings(Map.of("ingest.http.customerKeys",
+                "<b> = key-of-tenant-one-0001")));
+    }
+
+    @Test
+    void wrongCredentialsMakeAnAddressWaitLongerEachTime() {
+        long[] now = {0};
+        FailedLogins logins = new FailedLogins(3, () -> now[0]);
+        for (int i = 0; i < 3; i++) {
+            logins.failed("10.0.0.1");
+        }
+        assertEquals(0, logins.secondsToWait("10.0.0.1"));
+        logins.failed("10.0.0.1");
+        assertEquals(1, logins.secondsToWait("10.0.0.1"));
+        assertEquals(0, logins.secondsToWait("10.0.0.2"), "another address is not held back");
+        now[0] += 1000;
+        for (int i = 0; i < 4; i++) {
+            logins.failed("10.0.0.1");
+        }
+        assertEquals(2, logins.secondsToWait("10.0.0.1"), "the second overrun waits twice as long");
+        logins.succeeded("10.0.0.1");
+        assertEquals(0, logins.secondsToWait("10.0.0.1"));
     }
 }

@@ -14,8 +14,38 @@ class PostedEventsTest {
 
     static final String SEED = ReadingRulesTest.SEED;
 
+    static final java.time.LocalDateTime NOW = java.time.LocalDateTime.of(2023, 1, 5, 12, 0);
+
+    static PostedLimits limits(int maxEvents, int maxEventBytes) {
+        return new PostedLimits(1 << 20, maxEvents, maxEventBytes,
+                new EventTimeWindow(java.time.Duration.ofMinutes(5), null));
+    }
+
     static PostedEvents judge(String body, int maxEvents) throws Exception {
-        return PostedEvents.judge(body.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, maxEvents, 1_000_000);
+        return PostedEvents.judge(body.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, limits(maxEvents, 1_000_000),
+                NOW);
+    }
+
+    @Test
+    void anEventTheConsumerWouldRefuseForItsTimeIsRefusedHereToo() throws Exception {
+        // 2023-01-05 11:13:53 is two hours ahead of a clock at 09:13
+        PostedEvents events = PostedEvents.judge(SEED.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD,
+                limits(10, 1_000_000), java.time.LocalDateTime.of(2023, 1, 5, 9, 13, 53));
+        assertEquals(1, events.rejected().size());
+        assertTrue(events.rejected().get(0).reasons().get(0).contains("7200 s ahead of the pipeline clock"),
+                events.rejected().get(0).reasons().toString());
+        PostedLimits withHorizon = new PostedLimits(1 << 20, 10, 1_000_000,
+                new EventTimeWindow(java.time.Duration.ofMinutes(5), java.time.Duration.ofHours(1)));
+        assertFalse(PostedEvents.judge(SEED.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, withHorizon,
+                java.time.LocalDateTime.of(2023, 1, 5, 14, 0)).allAccepted(), "three hours old, beyond a one-hour horizon");
+    }
+
+    @Test
+    void aNumberThatJsonbCannotHoldIsRefusedBeforeTheInsert() throws Exception {
+        PostedEvents events = judge(SEED.replace("\"status\":\"ERROR\"", "\"status\":\"ERROR\",\"hum\":1e999999"), 10);
+        assertEquals(1, events.rejected().size());
+        assertTrue(events.rejected().get(0).reasons().get(0).contains("'hum'"), events.rejected().get(0).reasons().toString());
+        assertTrue(judge(SEED.replace("\"status\":\"ERROR\"", "\"status\":\"ERROR\",\"hum\":1e300"), 10).allAccepted());
     }
 
     @Test
@@ -65,16 +95,16 @@ class PostedEventsTest {
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge("\"text\"", 10));
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge("[]", 10));
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> PostedEvents.judge(
-                new byte[] {'[', '"', (byte) 0xC3, (byte) 0x28, '"', ']'}, ReadingRules.STANDARD, 10, 1_000_000));
+                new byte[] {'[', '"', (byte) 0xC3, (byte) 0x28, '"', ']'}, ReadingRules.STANDARD, limits(10, 1_000_000), NOW));
         // overlong '/' (C0 AF): Jackson's own reader lets it through
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> PostedEvents.judge(
-                new byte[] {'[', '"', (byte) 0xC0, (byte) 0xAF, '"', ']'}, ReadingRules.STANDARD, 10, 1_000_000));
+                new byte[] {'[', '"', (byte) 0xC0, (byte) 0xAF, '"', ']'}, ReadingRules.STANDARD, limits(10, 1_000_000), NOW));
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge(SEED + "xyz", 10));
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge(SEED + SEED, 10));
         assertThrows(PostedEvents.UnreadableRequestException.class, () -> judge(
                 SEED.replaceFirst("\\{", "{\"eventId\":\"twice\","), 10));
         assertThrows(PostedEvents.TooManyEventsException.class, () -> PostedEvents.judge(
-                SEED.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, 10, 100));
+                SEED.getBytes(StandardCharsets.UTF_8), ReadingRules.STANDARD, limits(10, 100), NOW));
         assertThrows(PostedEvents.TooManyEventsException.class, () -> judge("[" + SEED + "," + SEED + "]", 1));
     }
 }
