@@ -1,7 +1,8 @@
 -- Stores a batch of readings and keeps the maintained tables (windows, device health, event streams, watermarks,
 -- ingest rate) in step with exactly the rows it added, in one statement: the INSERT ... ON CONFLICT DO NOTHING returns
 -- the rows it inserted (`inserted`) and every upsert below counts only those, so a replayed reading never counts twice
--- and a crash never leaves rows without their metrics or metrics without their rows. The readings come as typed
+-- and a crash never leaves rows without their metrics or metrics without their rows. A reading whose (eventId,
+-- deviceId) is already stored with another eventTime or other values is a conflict: a dead letter, not a row. The readings come as typed
 -- arrays, one per column (ReadingColumns); first_of_event marks the one reading that counts its event in
 -- event_streams, so no event costs a probe of the table. anomalies (JSON, may be NULL) are the detectors' findings
 -- for the batch: each is stored only if its reading is, so a batch read again adds no finding. A repeatable migration: Flyway runs it again whenever this
@@ -19,22 +20,58 @@ BEGIN
     -- Each upsert takes its row locks in ORDER BY order, the same in every consumer, which rules out deadlocks
     -- between them. Customers (and so their devices) stay in one Kafka partition, so consumers seldom meet at all.
     WITH batch AS (
-        SELECT * FROM unnest(event_ids, customer_ids, event_offsets, publishers, event_times, device_ids, measures,
-                             statuses, temperatures, celsius, lates, extra_fields, topics, partitions, offsets,
-                             kafka_timestamps, first_of_event)
+        SELECT b.*, reading_fingerprint(b.customerId, b.eventOffset, b.eventPublisher, b.measure, b.status,
+                                        b.temperature, b.extraFields) AS fingerprint
+        FROM unnest(event_ids, customer_ids, event_offsets, publishers, event_times, device_ids, measures,
+                    statuses, temperatures, celsius, lates, extra_fields, topics, partitions, offsets,
+                    kafka_timestamps, first_of_event) WITH ORDINALITY
             AS b(eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
                  temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp,
-                 firstOfEvent)),
+                 firstOfEvent, position)),
+    -- a reading is stored once per (eventId, deviceId) whatever its eventTime (sql/V10__one_row_per_reading.sql):
+    -- the first of the batch, in batch order, claims a key nobody holds yet
+    claimed AS (
+        INSERT INTO reading_keys (eventId, deviceId, eventTime, fingerprint)
+        SELECT eventId, deviceId, eventTime, fingerprint FROM batch ORDER BY position
+        ON CONFLICT (eventId, deviceId) DO NOTHING
+        RETURNING eventId, deviceId, eventTime, fingerprint),
     inserted AS (
         INSERT INTO iot_device_events (eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure,
                 status, temperature, temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset,
                 kafkaTimestamp)
-        SELECT eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
-               temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp
-        FROM batch
+        SELECT DISTINCT ON (b.eventId, b.deviceId) b.eventId, b.customerId, b.eventOffset, b.eventPublisher,
+               b.eventTime, b.deviceId, b.measure, b.status, b.temperature, b.temperatureCelsius, b.late,
+               b.extraFields, b.kafkaTopic, b.kafkaPartition, b.kafkaOffset, b.kafkaTimestamp
+        FROM batch b JOIN claimed c USING (eventId, deviceId, eventTime, fingerprint)
+        ORDER BY b.eventId, b.deviceId, b.position
         ON CONFLICT (eventId, deviceId, eventTime) DO NOTHING
         RETURNING eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
                   temperatureCelsius, late, kafkaTopic, kafkaPartition),
+    -- a send whose (eventId, deviceId) is held by a reading of another eventTime or other values is a conflict: not
+    -- stored, and a dead letter says what is stored instead. Keys claimed above are not yet visible to this
+    -- statement's reads of reading_keys, which see only the keys held before it: together they name the holder.
+    conflicts AS (
+        INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, eventId, deviceId, kafkaTopic,
+                kafkaPartition, kafkaOffset)
+        SELECT concat_ws('', coalesce(b.kafkaTopic, '?'), '/', b.kafkaPartition, '@', b.kafkaOffset,
+                         '#conflict:', b.eventId, '/', b.deviceId),
+               'CONFLICT: reading (eventId ' || b.eventId || ', deviceId ' || b.deviceId || ') is already stored'
+                   || CASE WHEN coalesce(c.eventTime, k.eventTime) <> b.eventTime
+                           THEN ' with eventTime ' || coalesce(c.eventTime, k.eventTime) || ', not ' || b.eventTime
+                           ELSE ' with other values' END
+                   || '; a reading is stored once, this send is not',
+               p.payload, length(p.payload), b.eventId::text, b.deviceId, b.kafkaTopic, b.kafkaPartition, b.kafkaOffset
+        FROM batch b
+        LEFT JOIN claimed c ON c.eventId = b.eventId AND c.deviceId = b.deviceId
+        LEFT JOIN reading_keys k ON k.eventId = b.eventId AND k.deviceId = b.deviceId
+        CROSS JOIN LATERAL (SELECT json_build_object('eventId', b.eventId, 'customerId', b.customerId,
+                'eventOffset', b.eventOffset, 'eventPublisher', b.eventPublisher, 'eventTime', b.eventTime,
+                'deviceId', b.deviceId, 'measure', b.measure, 'status', b.status, 'temperature', b.temperature,
+                'extraFields', b.extraFields)::text AS payload) p
+        WHERE (coalesce(c.eventTime, k.eventTime), coalesce(c.fingerprint, k.fingerprint))
+              IS DISTINCT FROM (b.eventTime, b.fingerprint)
+        ORDER BY 1
+        ON CONFLICT (deadLetterKey) DO NOTHING),
     device_windows AS (
         INSERT INTO device_metrics_1m AS m (customerId, deviceId, windowSeconds, windowStart, readings,
                 temperatureSum, temperatureMin, temperatureMax, successCount, errorCount, standbyCount, lateCount)

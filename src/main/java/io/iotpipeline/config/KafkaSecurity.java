@@ -36,6 +36,10 @@ public record KafkaSecurity(String protocol, String mechanism, String username, 
             throw new IllegalArgumentException("kafka.security.protocol=" + protocol + " needs kafka.sasl.username and"
                     + " kafka.sasl.password (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE)");
         }
+        if (!username.trim().matches("[A-Za-z0-9_.-]{1,64}")) {
+            // it becomes a JAAS option name on the embedded broker's controller listener (user_<name>)
+            throw new IllegalArgumentException("kafka.sasl.username must be 1 to 64 letters, digits or _.-");
+        }
         return new KafkaSecurity(protocol, mechanism, username.trim(), password);
     }
 
@@ -47,6 +51,15 @@ public record KafkaSecurity(String protocol, String mechanism, String username, 
     public String jaasConfig() {
         return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + escaped(username)
                 + "\" password=\"" + escaped(password) + "\";";
+    }
+
+    /**
+     * The JAAS line of a KRaft controller listener that asks for this user through PLAIN (both ends: the controller
+     * checks {@code user_<name>}, and a broker connecting to it logs in with username and password).
+     */
+    public String controllerJaasConfig() {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + escaped(username)
+                + "\" password=\"" + escaped(password) + "\" user_" + username + "=\"" + escaped(password) + "\";";
     }
 
     /** The client settings every producer, consumer and admin client gets, besides bootstrap.servers. */

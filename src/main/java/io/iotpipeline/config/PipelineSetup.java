@@ -14,9 +14,11 @@ import io.iotpipeline.embedded.EmbeddedKafka;
 import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaTopics;
 import io.iotpipeline.ingest.MqttSubscription;
+import io.iotpipeline.ingest.PublishFailures;
 import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.ops.ConsumerLag;
 import io.iotpipeline.ops.DatabaseHealthCheck;
+import io.iotpipeline.ops.PublishHealthCheck;
 import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.ops.RouteXmlWithIds;
 import io.iotpipeline.simulator.AnomalyInjector;
@@ -84,13 +86,18 @@ public class PipelineSetup implements CamelConfiguration {
         ConnectionSettings.Database db = connections.database();
         String dbUrl = db.url();
         String dbUser = db.user();
+        String dbPassword = db.password();
+        String passwordHint = "";
         if (dbUrl.isEmpty()) {
             EmbeddedDatabase database = EmbeddedDatabase.start(db.embeddedDataDir(), db.embeddedPort());
             own(context, started, database);
             dbUrl = database.jdbcUrl();
-            dbUser = "postgres";
+            dbUser = database.user();
+            dbPassword = database.password();
+            passwordHint = " (PGPASSWORD: app.password of " + db.embeddedDataDir().toAbsolutePath()
+                    .resolve(EmbeddedDatabase.CREDENTIALS) + ")";
         }
-        BasicDataSource dataSource = Database.pool(dbUrl, dbUser, db.password(), db);
+        BasicDataSource dataSource = Database.pool(dbUrl, dbUser, dbPassword, db);
         own(context, started, dataSource);
         Database.migrate(dataSource, dbUrl, dbUser);
         Database.saveSetting(dataSource, "metrics.windowSeconds",
@@ -101,12 +108,14 @@ public class PipelineSetup implements CamelConfiguration {
             DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(dataSource, WriteFailures.of(context));
             own(context, started, databaseHealth);
             healthChecks.register(databaseHealth);
+            healthChecks.register(new PublishHealthCheck(PublishFailures.of(context)));
         }
 
         ConnectionSettings.Kafka kafkaSettings = connections.kafka();
         String brokers = kafkaSettings.brokers();
         KafkaSecurity kafkaSecurity = kafkaSettings.security();
         if (brokers.isEmpty()) {
+            kafkaSecurity = EmbeddedKafka.zeroInstallSecurity(kafkaSettings.embeddedDataDir(), kafkaSecurity);
             EmbeddedKafka kafka = EmbeddedKafka.start(kafkaSettings.embeddedDataDir(), kafkaSettings.embeddedPort(),
                     kafkaSettings.embeddedControllerPort(), kafkaSecurity);
             own(context, started, kafka);
@@ -160,9 +169,9 @@ public class PipelineSetup implements CamelConfiguration {
         }
 
         LOG.info("Pipeline connected: Kafka {} ({}) topic {}, PostgreSQL {} as {}. Watch rows arrive with:"
-                + " psql '{}' -c 'select count(*) from iot_device_events'",
+                + " psql '{}' -c 'select count(*) from iot_device_events'{}",
                 brokers, kafkaSecurity, kafkaSettings.topic(), Database.redacted(dbUrl), dbUser,
-                Database.redacted(psqlUrl(dbUrl, dbUser)));
+                Database.redacted(psqlUrl(dbUrl, dbUser)), passwordHint);
     }
 
     /** Closes the resource when the context stops, or when the setup fails half-way. */

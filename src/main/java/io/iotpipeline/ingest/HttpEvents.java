@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.iotpipeline.access.Credentials;
 import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.store.ReadingColumns;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -34,6 +35,36 @@ public final class HttpEvents {
         checkRequest(exchange, limits, credentials);
     }
 
+    /**
+     * The accepted events' readings as the columns {@code statements/posted-conflicts.sql} reads (those of
+     * store_readings up to extraFields), to find the ones already stored with another eventTime or other values.
+     */
+    public List<Object> postedReadings(Exchange exchange) {
+        List<io.iotpipeline.domain.DeviceReading> readings = new java.util.ArrayList<>();
+        for (Object accepted : exchange.getProperty(ACCEPTED, List.class)) {
+            readings.addAll(((PostedEvents.Accepted) accepted).readings());
+        }
+        return ReadingColumns.of(readings, null).subList(0, 12);
+    }
+
+    /**
+     * 409 when a reading of the request is already stored with another eventTime or other values (the body: the
+     * conflicting rows): a reading is stored once, so publishing it would store nothing. An exact re-post is no
+     * conflict and is accepted again.
+     */
+    public void refuseConflicts(Exchange exchange) throws JsonProcessingException {
+        List<?> conflicts = exchange.getMessage().getBody(List.class);
+        if (conflicts == null || conflicts.isEmpty()) {
+            return;
+        }
+        exchange.removeProperty(ACCEPTED);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("error", conflicts.size() + " readings of the request are already stored with another eventTime or"
+                + " other values, so none was published: a reading (eventId, deviceId) is stored once");
+        answer.put("conflicts", conflicts);
+        answer(exchange, 409, answer);
+    }
+
     public List<Message> records(Exchange exchange) {
         return EventRecords.ofAccepted(exchange, exchange.getProperty(ACCEPTED, List.class));
     }
@@ -45,6 +76,7 @@ public final class HttpEvents {
 
     /** 503: Kafka did not take the events in time; none was accepted. */
     public void answerUnavailable(Exchange exchange) throws Exception {
+        PublishFailures.of(exchange.getContext()).failed(exchange);
         answer(exchange, 503, Map.of("error",
                 "the events could not be published to Kafka, none was accepted; retry later"));
         exchange.getMessage().setHeader("Retry-After", "5");
@@ -116,6 +148,7 @@ public final class HttpEvents {
     }
 
     private static void answerWithAccepted(Exchange exchange) throws JsonProcessingException {
+        PublishFailures.of(exchange.getContext()).succeeded();
         List<?> accepted = exchange.getProperty(ACCEPTED, List.class);
         PipelineCounters.of(exchange).eventsPublished(accepted.size());
         answer(exchange, 202, Map.of("accepted", accepted.stream()

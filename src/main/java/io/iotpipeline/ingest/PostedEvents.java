@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceEvent;
+import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.SourceRecord;
 
 /**
@@ -22,8 +23,12 @@ import io.iotpipeline.domain.SourceRecord;
  */
 public final class PostedEvents {
 
-    /** An event ready to publish: its key on Kafka and its JSON as sent (compacted). */
-    public record Accepted(String eventId, String customerId, String json) {
+    /** An event ready to publish: its key on Kafka, its JSON as sent (compacted), and the readings it will be. */
+    public record Accepted(String eventId, String customerId, String json, List<DeviceReading> readings) {
+    }
+
+    /** Why an event cannot be accepted (empty when it can), and the readings it makes. */
+    private record Judged(List<String> reasons, List<DeviceReading> readings) {
     }
 
     /** Why the event at {@code index} of the request (0 for a single object) cannot be accepted. */
@@ -133,7 +138,8 @@ public final class PostedEvents {
         for (int i = 0; i < events.size(); i++) {
             JsonNode node = events.get(i);
             String eventId = node.path("eventId").isTextual() ? node.path("eventId").asText() : null;
-            List<String> reasons = reasons(node, rules, limits.eventTimes(), now);
+            Judged judged = judged(node, rules, limits.eventTimes(), now);
+            List<String> reasons = judged.reasons();
             if (reasons.isEmpty() && !eventIds.add(eventId)) {
                 reasons = List.of("eventId " + ReadingRules.quote(eventId) + " appears twice in the request");
             }
@@ -144,7 +150,7 @@ public final class PostedEvents {
                         + " record holds at most " + maxEventBytes + " (ingest.http.maxEventBytes): make it smaller");
             }
             if (reasons.isEmpty()) {
-                accepted.add(new Accepted(eventId, node.get("customerId").asText(), json));
+                accepted.add(new Accepted(eventId, node.get("customerId").asText(), json, judged.readings()));
             } else {
                 rejected.add(new Rejected(i, eventId, reasons));
             }
@@ -152,19 +158,20 @@ public final class PostedEvents {
         return new PostedEvents(accepted, rejected);
     }
 
-    /** Every reason why the ingest stage would not store all readings of this event; empty when it would. */
-    static List<String> reasons(JsonNode node, ReadingRules rules, EventTimeWindow eventTimes,
-                                java.time.LocalDateTime now) {
+    /** Why the ingest stage would not store all readings of this event (none when it would), and its readings. */
+    private static Judged judged(JsonNode node, ReadingRules rules, EventTimeWindow eventTimes,
+                                 java.time.LocalDateTime now) {
         if (!node.isObject()) {
-            return List.of("not an event object");
+            return new Judged(List.of("not an event object"), List.of());
         }
         DeviceEvent event;
         try {
             event = EventJson.MAPPER.treeToValue(node, DeviceEvent.class);
         } catch (JsonProcessingException e) {
-            return List.of("not a readable event: " + e.getOriginalMessage());
+            return new Judged(List.of("not a readable event: " + e.getOriginalMessage()), List.of());
         }
         List<String> reasons = new ArrayList<>();
+        List<DeviceReading> readings = List.of();
         try {
             SourceRecord request = new SourceRecord("http", 0, 0, null, null);
             ReadingRules.CheckedEvent checked = ReadingRules.checkEvent(event);
@@ -172,12 +179,14 @@ public final class PostedEvents {
             if (timeProblem != null) {
                 reasons.add(timeProblem);
             }
-            for (DeadLetter deadLetter : rules.readings(checked, request).deadLetters()) {
+            ReadingRules.EventReadings split = rules.readings(checked, request);
+            for (DeadLetter deadLetter : split.deadLetters()) {
                 reasons.add(deadLetter.reason());
             }
+            readings = split.readings();
         } catch (InvalidEventException e) {
             reasons.add(e.getMessage());
         }
-        return reasons;
+        return new Judged(reasons, readings);
     }
 }

@@ -43,7 +43,7 @@ class AnomalyIT {
         servers.properties().put("kafka.topic.partitions", "6");
         main = servers.startPipeline();
         topic = servers.topic();
-        alerts = new TopicContents(topic.brokers(), "device_alerts");
+        alerts = topic.other("device_alerts");
         rows = servers.rows();
     }
 

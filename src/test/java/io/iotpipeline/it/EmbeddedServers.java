@@ -34,12 +34,26 @@ record EmbeddedServers(int kafkaPort, int dbPort, int httpPort, Properties prope
         return main;
     }
 
+    /** The topic, with the SCRAM user the pipeline generated for its embedded broker. */
     TopicContents topic() {
-        return new TopicContents("localhost:" + kafkaPort, "device_stream");
+        try {
+            var security = io.iotpipeline.embedded.EmbeddedKafka.generatedSecurity(java.nio.file.Path.of(
+                    properties.getProperty("kafka.embedded.dataDir"))).orElseThrow();
+            return new TopicContents("localhost:" + kafkaPort, "device_stream", security.clientProperties());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
+    /** The database as its superuser, with the password the pipeline generated in the data directory. */
     Rows rows() {
-        return new Rows("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", "");
+        try {
+            String password = io.iotpipeline.embedded.EmbeddedDatabase.Credentials.of(java.nio.file.Path.of(
+                    properties.getProperty("db.embedded.dataDir"))).orElseThrow().superuserPassword();
+            return new Rows("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", password);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static int freePort() throws IOException {

@@ -135,9 +135,10 @@ final class ProductionPath implements AutoCloseable {
         } else {
             startDatabase();
             dbUrl = this.ownDatabase.jdbcUrl();
+            // its superuser: the fault scenarios move tables to other tablespaces; the generated password must
+            // never reach a log
             dbUser = "postgres";
-            // the test server trusts local connections; a distinctive password shows whether it ever reaches a log
-            dbPassword = "db-secret-" + java.util.UUID.randomUUID();
+            dbPassword = this.ownDatabase.superuserPassword();
         }
         if (setup.faultyLinks()) {
             java.util.regex.Matcher server = java.util.regex.Pattern.compile("^jdbc:postgresql://([^:/]+):(\\d+)/(.*)$")

@@ -32,7 +32,8 @@ class ReadinessIT {
         EmbeddedDatabase database = EmbeddedDatabase.start(dbDir, dbPort);
         Properties props = servers.properties();
         props.put("db.url", database.jdbcUrl());
-        props.put("db.user", "postgres");
+        props.put("db.user", database.user());
+        props.put("db.password", database.password());
         props.put("simulator.eventsPerSecond", "20");
         Main main = new Main(Application.class);
         main.setOverrideProperties(props);

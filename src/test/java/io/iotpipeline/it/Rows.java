@@ -19,6 +19,11 @@ public final class Rows {
     private final String user;
     private final String password;
 
+    /** The password these rows connect with (tests that open their own connection to the same server). */
+    String password() {
+        return password;
+    }
+
     public Rows(String url, String user, String password) {
         this.url = url;
         this.user = user;
