@@ -15,11 +15,12 @@ CREATE OR REPLACE FUNCTION store_readings(
     RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     window_seconds CONSTANT INTEGER := metrics_window_seconds();
+    max_jump CONSTANT BIGINT := max_offset_jump();
     rows_added INTEGER;
 BEGIN
     -- Each upsert takes its row locks in ORDER BY order, the same in every consumer, which rules out deadlocks
     -- between them. Customers (and so their devices) stay in one Kafka partition, so consumers seldom meet at all.
-    WITH batch AS (
+    WITH incoming AS (
         SELECT b.*, reading_fingerprint(b.customerId, b.eventOffset, b.eventPublisher, b.measure, b.status,
                                         b.temperature, b.extraFields) AS fingerprint
         FROM unnest(event_ids, customer_ids, event_offsets, publishers, event_times, device_ids, measures,
@@ -28,6 +29,30 @@ BEGIN
             AS b(eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
                  temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp,
                  firstOfEvent, position)),
+    -- an eventOffset far outside its stream's known range is refused, not counted as a gap of missing events
+    jumps AS (
+        SELECT i.*, s.firstOffset, s.lastOffset
+        FROM incoming i JOIN event_streams s ON s.customerId = i.customerId AND s.eventPublisher = i.eventPublisher
+        WHERE max_jump > 0 AND (i.eventOffset > s.lastOffset + max_jump OR i.eventOffset < s.firstOffset - max_jump)),
+    jump_letters AS (
+        INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, eventId, deviceId, kafkaTopic,
+                kafkaPartition, kafkaOffset)
+        SELECT concat_ws('', coalesce(j.kafkaTopic, '?'), '/', j.kafkaPartition, '@', j.kafkaOffset,
+                         '#offset-jump:', j.eventId, '/', j.deviceId),
+               'eventOffset ' || j.eventOffset || ' is more than ' || max_jump || ' outside the offsets '
+                   || j.firstOffset || ' to ' || j.lastOffset || ' seen from customer ' || j.customerId
+                   || ' and publisher ' || j.eventPublisher || ' (streams.maxOffsetJump)',
+               p.payload, length(p.payload), j.eventId::text, j.deviceId, j.kafkaTopic, j.kafkaPartition, j.kafkaOffset
+        FROM jumps j
+        CROSS JOIN LATERAL (SELECT json_build_object('eventId', j.eventId, 'customerId', j.customerId,
+                'eventOffset', j.eventOffset, 'eventPublisher', j.eventPublisher, 'eventTime', j.eventTime,
+                'deviceId', j.deviceId, 'measure', j.measure, 'status', j.status, 'temperature', j.temperature,
+                'extraFields', j.extraFields)::text AS payload) p
+        ORDER BY 1
+        ON CONFLICT (deadLetterKey) DO NOTHING),
+    batch AS (
+        SELECT * FROM incoming i
+        WHERE NOT EXISTS (SELECT 1 FROM jumps j WHERE j.position = i.position)),
     -- a reading is stored once per (eventId, deviceId) whatever its eventTime (sql/V10__one_row_per_reading.sql):
     -- the first of the batch, in batch order, claims a key nobody holds yet
     claimed AS (

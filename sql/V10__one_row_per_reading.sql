@@ -51,3 +51,9 @@ BEGIN
     END IF;
     RETURN dropped;
 END $$;
+
+-- How far an eventOffset may run ahead of (or behind) its stream's known range before the event is refused as a
+-- dead letter instead of counted: one forged offset (999999999999999) would otherwise report a quadrillion missing
+-- events. Saved at start from streams.maxOffsetJump; 0 turns the check off.
+CREATE FUNCTION max_offset_jump() RETURNS BIGINT LANGUAGE sql STABLE AS
+$$ SELECT coalesce((SELECT value::bigint FROM pipeline_settings WHERE name = 'streams.maxOffsetJump'), 1000000) $$;

@@ -102,6 +102,8 @@ public class PipelineSetup implements CamelConfiguration {
         Database.migrate(dataSource, dbUrl, dbUser);
         Database.saveSetting(dataSource, "metrics.windowSeconds",
                 String.valueOf(registry.findSingleByType(AnalyticsSettings.class).windowSeconds()));
+        Database.saveSetting(dataSource, "streams.maxOffsetJump",
+                String.valueOf(registry.findSingleByType(AnalyticsSettings.class).maxOffsetJump()));
         registry.bind("dataSource", dataSource);
         var healthChecks = org.apache.camel.health.HealthCheckRegistry.get(context);
         if (healthChecks != null) {

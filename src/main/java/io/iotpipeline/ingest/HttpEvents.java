@@ -36,8 +36,8 @@ public final class HttpEvents {
     }
 
     /**
-     * The accepted events' readings as the columns {@code statements/posted-conflicts.sql} reads (those of
-     * store_readings up to extraFields), to find the ones already stored with another eventTime or other values.
+     * The accepted events' readings as the columns {@code statements/posted-readings-refused.sql} reads (those of
+     * store_readings up to extraFields), to find the ones the consumer would refuse for what is stored already.
      */
     public List<Object> postedReadings(Exchange exchange) {
         List<io.iotpipeline.domain.DeviceReading> readings = new java.util.ArrayList<>();
@@ -48,9 +48,10 @@ public final class HttpEvents {
     }
 
     /**
-     * 409 when a reading of the request is already stored with another eventTime or other values (the body: the
-     * conflicting rows): a reading is stored once, so publishing it would store nothing. An exact re-post is no
-     * conflict and is accepted again.
+     * 409 when the consumer would refuse a reading of the request for what is stored already: its (eventId,
+     * deviceId) stored with another eventTime or other values (a reading is stored once), or an eventOffset far
+     * outside its stream's offsets (streams.maxOffsetJump). The body lists them; nothing is published, so 202 keeps
+     * meaning stored. An exact re-post is no conflict and is accepted again.
      */
     public void refuseConflicts(Exchange exchange) throws JsonProcessingException {
         List<?> conflicts = exchange.getMessage().getBody(List.class);
@@ -59,8 +60,8 @@ public final class HttpEvents {
         }
         exchange.removeProperty(ACCEPTED);
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("error", conflicts.size() + " readings of the request are already stored with another eventTime or"
-                + " other values, so none was published: a reading (eventId, deviceId) is stored once");
+        answer.put("error", conflicts.size() + " readings of the request conflict with what is stored, so none was"
+                + " published: a reading (eventId, deviceId) is stored once");
         answer.put("conflicts", conflicts);
         answer(exchange, 409, answer);
     }

@@ -151,9 +151,13 @@ public final class SampleReplay {
             // a 400 names the rejected events and publishes none: post the others again, once
             for (int round = 0; round < 2 && !chunk.isEmpty(); round++) {
                 HttpResponse<String> response = send(chunk);
-                if (response == null || response.statusCode() >= 500 || response.statusCode() == 401
-                        || response.statusCode() == 413 || response.statusCode() == 415) {
+                if (response == null || (response.statusCode() != 202 && response.statusCode() != 400
+                        && response.statusCode() != 409)) {
                     String why = response == null ? "the API did not answer at " + url
+                            : response.statusCode() >= 300 && response.statusCode() < 400
+                            ? response.statusCode() + ", a redirect to " + response.headers().firstValue("Location")
+                                    .orElse("nowhere") + ": the replay posts only to the URL it is given, without"
+                                    + " following redirects (pass the API's own URL)"
                             : response.statusCode() + " " + response.body();
                     chunk.forEach(sample -> undelivered.add(sample.where() + ": " + why));
                     break;

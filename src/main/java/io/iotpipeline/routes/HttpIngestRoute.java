@@ -13,8 +13,9 @@ import org.apache.camel.builder.RouteBuilder;
  * Producer for real devices: {@code POST /api/events} takes one event or an array in the wire format, checks them with
  * the ingest stage's rules and publishes them to Kafka like the simulator does (acks=all, idempotent, retried). 202
  * means Kafka has every event of the request; 400 lists the reasons per rejected event and nothing is published; 409
- * lists the readings already stored with another eventTime or other values (nothing is published; an exact re-post
- * is accepted again); 413
+ * lists the readings the consumer would refuse for what is stored already, another eventTime or other values for a
+ * stored (eventId, deviceId) or an eventOffset far outside its stream's (nothing is published; an exact re-post is
+ * accepted again); 413
  * for a body or event count over the limits; 401 without the API key when one is configured, 403 for an event of a
  * customer the key is not bound to (ingest.http.customerKeys); 415 for a body that is
  * not JSON; 503 when Kafka did not take the events in time (nothing accepted, retry).
@@ -34,9 +35,10 @@ public class HttpIngestRoute extends RouteBuilder {
                 .autoStartup("{{ingest.http.enabled}}")
                 .bean("httpEvents", "judge").id("judge-posted-events")
                 .filter(exchangeProperty(HttpEvents.ACCEPTED).isNotNull()).id("when-all-accepted")
-                    // 202 means stored: a reading already stored with other values would be a dead letter, so 409
+                    // 202 means stored: a reading the consumer would refuse for what is stored already is a 409
                     .transform(method("httpEvents", "postedReadings")).id("posted-readings-as-columns")
-                    .to("sql:classpath:statements/posted-conflicts.sql?dataSource=#dataSource").id("find-stored-conflicts")
+                    .to("sql:classpath:statements/posted-readings-refused.sql?dataSource=#dataSource")
+                            .id("find-conflicts-with-stored")
                     .bean("httpEvents", "refuseConflicts").id("refuse-conflicting-readings")
                 .end()
                 .filter(exchangeProperty(HttpEvents.ACCEPTED).isNotNull()).id("publish-when-all-accepted")

@@ -29,23 +29,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MqttIT {
 
-    static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
-
-    private int port;
-    private Process mosquitto;
+    private Mosquitto mosquitto;
     private Main main;
     private Rows rows;
 
     @BeforeAll
     void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(MOSQUITTO) || System.getenv("CI_REQUIRE_MQTT") != null,
-                "Debian's mosquitto is not installed");
-        port = EmbeddedServers.freePort();
-        startMosquitto();
+        Assumptions.assumeTrue(Mosquitto.available(), "Debian's mosquitto is not installed");
+        mosquitto = new Mosquitto(Path.of("target", "mosquitto-it.log"));
         EmbeddedServers servers = EmbeddedServers.onFreePorts("iot-mqtt-it");
         servers.properties().put("simulator.enabled", "false");
         servers.properties().put("mqtt.enabled", "true");
-        servers.properties().put("mqtt.brokerUrl", "tcp://localhost:" + port);
+        servers.properties().put("mqtt.brokerUrl", mosquitto.url());
         servers.properties().put("mqtt.clientId", "iot-pipeline-it-" + UUID.randomUUID());
         main = servers.startPipeline();
         rows = servers.rows();
@@ -57,21 +52,8 @@ class MqttIT {
             main.stop();
         }
         if (mosquitto != null) {
-            mosquitto.destroy();
-            mosquitto.waitFor(10, TimeUnit.SECONDS);
+            mosquitto.close();
         }
-    }
-
-    private void startMosquitto() throws Exception {
-        mosquitto = new ProcessBuilder(MOSQUITTO.toString(), "-p", String.valueOf(port)).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "mosquitto-it.log").toFile()).start();
-        Eventually.await(Duration.ofSeconds(20), "mosquitto listening", () -> {
-            try (var socket = new java.net.Socket("localhost", port)) {
-                return true;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
     }
 
     @Test
@@ -85,10 +67,9 @@ class MqttIT {
                 "select count(*) from iot_dead_letters where kafkaTopic = 'mqtt:devices/D001/events'"
                         + " and reason like 'MQTT message: the body is not JSON%'") == 1);
 
-        mosquitto.destroy();
-        assertTrue(mosquitto.waitFor(10, TimeUnit.SECONDS));
+        mosquitto.stop();
         Thread.sleep(2000);
-        startMosquitto();
+        mosquitto.start();
         String second = UUID.randomUUID().toString();
         Eventually.await(Duration.ofSeconds(90), "an event published after the broker restart stored", () -> {
             publish("devices/D002/events", TestEvent.of(second).customer("CI00800").device("D001", 21.5, "C", "SUCCESS").json());
@@ -98,14 +79,7 @@ class MqttIT {
     }
 
     private void publish(String topic, String payload) throws Exception {
-        MqttClient client = new MqttClient("tcp://localhost:" + port, "publisher-" + UUID.randomUUID(),
-                new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setConnectionTimeout(5);
-        client.connect(options);
-        client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
-        client.disconnect();
-        client.close();
+        mosquitto.publish(topic, payload);
     }
 
 }

@@ -185,6 +185,11 @@ final class ProductionPath implements AutoCloseable {
         }
     }
 
+    /** The KRaft controller port of the broker with this node id. */
+    int controllerPort(int nodeId) {
+        return cluster.get(nodeId - 1).controllerPort;
+    }
+
     /** SIGKILLs the broker with this node id (no controlled shutdown: its partitions lose their leader at once). */
     void killBroker(int nodeId) throws Exception {
         Process broker = cluster.get(nodeId - 1).process;
