@@ -5,14 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Power BI project (report/powerbi/IoT Pipeline.pbip) without Power BI Desktop: its JSON files against Microsoft's
- * published schemas, its TMDL files read structurally, every field a visual reads present in the model, and every DAX
- * measure referring only to model columns and measures. The model's columns against the database are checked by
+ * published schemas, its TMDL files read structurally, names unique as the tabular engine compares them (ignoring
+ * case), every M expression through Microsoft's Power Query parser (report/tools/m-check.mjs), every field a visual
+ * reads present in the model, and every DAX measure referring only to model columns and measures. The model's columns against the database are checked by
  * PowerBiModelIT.
  */
 class PowerBiProjectTest {
@@ -38,36 +46,87 @@ class PowerBiProjectTest {
     @Test
     void everyJsonFileIsValidAgainstTheMicrosoftSchemaItNames() throws Exception {
         Path checker = Path.of(System.getenv().getOrDefault("PBIP_CHECK", "../shared/tools/pbip-check.mjs"));
-        Path modules = Path.of(System.getenv().getOrDefault("PBIP_CHECK_NODE_MODULES", ".ci/npm/node_modules"));
-        List<String> missing = new ArrayList<>();
-        if (!Files.isRegularFile(checker)) {
-            missing.add("the checker " + checker.toAbsolutePath().normalize());
-        }
-        if (!Files.isDirectory(modules.resolve("ajv")) || !Files.isDirectory(modules.resolve("ajv-formats"))) {
-            missing.add("ajv and ajv-formats in " + modules.toAbsolutePath().normalize()
-                    + " (npm install --prefix .ci/npm ajv@8 ajv-formats@3)");
-        }
-        if (!missing.isEmpty()) {
-            String message = "cannot check the Power BI project against its schemas: missing " + String.join(" and ", missing);
-            if (System.getenv("CI") != null) {
-                throw new AssertionError(message);
-            }
-            Assumptions.abort(message);
-        }
-        ProcessBuilder node = new ProcessBuilder("node", checker.toAbsolutePath().toString(),
-                PowerBiProject.FOLDER.toAbsolutePath().toString()).redirectErrorStream(true);
-        node.environment().put("NODE_PATH", modules.toAbsolutePath().toString());
-        Process run = node.start();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
-        System.out.println(output.lines().filter(line -> line.startsWith("pbip-check:")).findFirst().orElse(output));
-        assertEquals(0, run.exitValue(), output);
+        requireNodeTool(checker, "ajv", "ajv-formats");
+        NodeRun run = node(checker, "", PowerBiProject.FOLDER.toAbsolutePath().toString());
+        System.out.println(run.output.lines().filter(line -> line.startsWith("pbip-check:")).findFirst().orElse(run.output));
+        assertEquals(0, run.exitValue, run.output);
         long jsonFiles = PowerBiProject.files(PowerBiProject.FOLDER, ".json").size()
                 + PowerBiProject.files(PowerBiProject.FOLDER, ".pbir").size()
                 + PowerBiProject.files(PowerBiProject.FOLDER, ".pbism").size()
                 + PowerBiProject.files(PowerBiProject.FOLDER, ".pbip").size()
                 + PowerBiProject.files(PowerBiProject.FOLDER, ".platform").size();
-        assertTrue(output.contains("pbip-check: " + jsonFiles + " checked, 0 failed"), output);
+        assertTrue(run.output.contains("pbip-check: " + jsonFiles + " checked, 0 failed"), run.output);
+    }
+
+    @Test
+    void everyMExpressionParsesWithMicrosoftsPowerQueryParser() throws Exception {
+        requireNodeTool(M_CHECK, "@microsoft/powerquery-parser");
+        assertTrue(project.mExpressions.size() >= project.tables.size() + 2, project.mExpressions.keySet().toString());
+        NodeRun run = node(M_CHECK, mCheckInput(project.mExpressions));
+        System.out.println(run.output.strip());
+        assertEquals(0, run.exitValue, run.output);
+        assertTrue(run.output.contains("m-check: " + project.mExpressions.size() + " checked, 0 failed"), run.output);
+    }
+
+    @Test
+    void anMExpressionPowerQueryWouldRefuseIsRefused() throws Exception {
+        requireNodeTool(M_CHECK, "@microsoft/powerquery-parser");
+        Map<String, String> expressions = new LinkedHashMap<>();
+        expressions.put("good", project.mExpressions.values().iterator().next());
+        expressions.put("comma before in", "let\n    Source = PostgreSQL.Database(PostgresServer, PostgresDatabase),\nin\n    Source");
+        expressions.put("unclosed record", "let Source = Source{[Schema = \"public\", Item = \"v_customers\"}[Data] in Source");
+        NodeRun run = node(M_CHECK, mCheckInput(expressions));
+        assertEquals(1, run.exitValue, run.output);
+        assertTrue(run.output.contains("REFUSED comma before in:"), run.output);
+        assertTrue(run.output.contains("REFUSED unclosed record:"), run.output);
+        assertFalse(run.output.contains("REFUSED good"), run.output);
+        assertTrue(run.output.contains("m-check: 3 checked, 2 failed"), run.output);
+    }
+
+    private static final Path M_CHECK = Path.of("report/tools/m-check.mjs");
+    private static final Path NODE_MODULES = Path.of(System.getenv().getOrDefault("PBIP_CHECK_NODE_MODULES", ".ci/npm/node_modules"));
+
+    private record NodeRun(int exitValue, String output) { }
+
+    /** The tool and its npm packages, or the test stops: with a failure in CI, skipped with the reason elsewhere. */
+    private static void requireNodeTool(Path tool, String... packages) {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isRegularFile(tool)) {
+            missing.add("the tool " + tool.toAbsolutePath().normalize());
+        }
+        for (String npmPackage : packages) {
+            if (!Files.isDirectory(NODE_MODULES.resolve(npmPackage))) {
+                missing.add(npmPackage + " in " + NODE_MODULES.toAbsolutePath().normalize()
+                        + " (.ci/run installs it: npm install --prefix .ci/npm ...)");
+            }
+        }
+        if (!missing.isEmpty()) {
+            String message = "cannot check the Power BI project: missing " + String.join(" and ", missing);
+            if (System.getenv("CI") != null) {
+                throw new AssertionError(message);
+            }
+            Assumptions.abort(message);
+        }
+    }
+
+    private static NodeRun node(Path tool, String stdin, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", tool.toAbsolutePath().toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("NODE_PATH", NODE_MODULES.toAbsolutePath().toString());
+        Process run = builder.start();
+        try (var input = run.getOutputStream()) {
+            input.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), tool + " did not finish");
+        return new NodeRun(run.exitValue(), output);
+    }
+
+    private static String mCheckInput(Map<String, String> expressions) throws Exception {
+        ArrayNode input = new ObjectMapper().createArrayNode();
+        expressions.forEach((where, expression) -> input.addObject().put("where", where).put("expression", expression));
+        return new ObjectMapper().writeValueAsString(input);
     }
 
     @Test
@@ -97,6 +156,50 @@ class PowerBiProjectTest {
             assertTrue(to.key(), relationship + ": the one side is its table's key");
             assertEquals(from.dataType(), to.dataType(), relationship.toString());
         }
+    }
+
+    @Test
+    void namesAreUniqueIgnoringCaseWithinEachTableAndAcrossTheModelsMeasures() {
+        assertEquals(List.of(), nameClashes(project.tables.values()),
+                "a tabular model compares object names case-insensitively: Desktop refuses these");
+    }
+
+    @Test
+    void aNameClashThatDiffersOnlyInCaseIsFound() {
+        PowerBiProject.Table devices = new PowerBiProject.Table("Devices", "v", "directQuery", Map.of(), Map.of(),
+                List.of("readings", "Readings"), "Devices.tmdl");
+        PowerBiProject.Table windows = new PowerBiProject.Table("Windows", "v", "directQuery", Map.of(),
+                Map.of("Late %", "1"), List.of("Late %"), "Windows.tmdl");
+        PowerBiProject.Table customers = new PowerBiProject.Table("Customers", "v", "directQuery", Map.of(),
+                Map.of("LATE %", "1"), List.of("LATE %"), "Customers.tmdl");
+        assertEquals(List.of("Devices: 'Readings' and 'readings'", "measures 'LATE %' (Customers) and 'Late %' (Windows)"),
+                nameClashes(List.of(devices, windows, customers)));
+    }
+
+    /** Columns and measures of one table, and measures of the whole model, that are equal ignoring case. */
+    static List<String> nameClashes(Collection<PowerBiProject.Table> tables) {
+        List<String> clashes = new ArrayList<>();
+        Map<String, String> measureTables = new TreeMap<>();
+        Map<String, String> measureNames = new TreeMap<>();
+        for (PowerBiProject.Table table : tables) {
+            Map<String, String> seen = new TreeMap<>();
+            for (String name : table.declaredNames()) {
+                String previous = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+                if (previous != null) {
+                    clashes.add(table.name() + ": '" + name + "' and '" + previous + "'");
+                }
+            }
+            for (String measure : table.measures().keySet()) {
+                String key = measure.toLowerCase(Locale.ROOT);
+                String previousTable = measureTables.putIfAbsent(key, table.name());
+                if (previousTable != null && !previousTable.equals(table.name())) {
+                    clashes.add("measures '" + measure + "' (" + table.name() + ") and '" + measureNames.get(key)
+                            + "' (" + previousTable + ")");
+                }
+                measureNames.putIfAbsent(key, measure);
+            }
+        }
+        return clashes;
     }
 
     @Test
