@@ -50,7 +50,9 @@ class PowerBiProjectTest {
         NodeRun run = node(checker, "", PowerBiProject.FOLDER.toAbsolutePath().toString());
         System.out.println(run.output.lines().filter(line -> line.startsWith("pbip-check:")).findFirst().orElse(run.output));
         assertEquals(0, run.exitValue, run.output);
-        long jsonFiles = PowerBiProject.files(PowerBiProject.FOLDER, ".json").size()
+        // the base theme under StaticResources carries no $schema, as Desktop saves it
+        long jsonFiles = PowerBiProject.files(PowerBiProject.FOLDER, ".json").stream()
+                .filter(file -> !file.toString().contains("StaticResources")).count()
                 + PowerBiProject.files(PowerBiProject.FOLDER, ".pbir").size()
                 + PowerBiProject.files(PowerBiProject.FOLDER, ".pbism").size()
                 + PowerBiProject.files(PowerBiProject.FOLDER, ".pbip").size()
@@ -253,11 +255,11 @@ class PowerBiProjectTest {
     }
 
     @Test
-    void theReportHasTheFourPagesEachRefreshingItself() throws IOException {
+    void theReportHasItsPagesEachRefreshingItselfAndADeviceDrillThrough() throws IOException {
         JsonNode pages = PowerBiProject.json(PowerBiProject.REPORT.resolve("pages/pages.json"));
         List<String> order = new ArrayList<>();
         pages.get("pageOrder").forEach(name -> order.add(name.asText()));
-        assertEquals(List.of("overview", "trends", "dataQuality", "anomalies"), order);
+        assertEquals(List.of("overview", "trends", "dataQuality", "anomalies", "device"), order);
         try (var folders = Files.list(PowerBiProject.REPORT.resolve("pages"))) {
             assertEquals(new TreeSet<>(order), new TreeSet<>(folders.filter(Files::isDirectory)
                     .map(path -> path.getFileName().toString()).toList()), "a folder per page in pageOrder");
@@ -275,6 +277,68 @@ class PowerBiProjectTest {
                 }
             }
         }
+        // a drill-through target: the binding's parameter names a Drillthrough filter on the device key
+        JsonNode device = PowerBiProject.json(PowerBiProject.REPORT.resolve("pages/device/page.json"));
+        assertEquals("Drillthrough", device.at("/pageBinding/type").asText());
+        String boundFilter = device.at("/pageBinding/parameters/0/boundFilter").asText();
+        JsonNode filter = null;
+        for (JsonNode candidate : device.at("/filterConfig/filters")) {
+            if (candidate.get("name").asText().equals(boundFilter)) {
+                filter = candidate;
+            }
+        }
+        assertNotNull(filter, "the binding's filter " + boundFilter);
+        assertEquals("Drillthrough", filter.get("howCreated").asText());
+        assertEquals("Devices", filter.at("/field/Column/Expression/SourceRef/Entity").asText());
+        assertEquals("deviceKey", filter.at("/field/Column/Property").asText());
+        assertEquals(filter.get("field"), device.at("/pageBinding/parameters/0/fieldExpr"));
+    }
+
+    @Test
+    void everyTimeColumnNamesItsZone() {
+        for (PowerBiProject.Table table : project.tables.values()) {
+            for (PowerBiProject.Column column : table.columns().values()) {
+                if (column.dataType().equals("dateTime")) {
+                    assertTrue(column.name().endsWith("Utc"), table.name() + "[" + column.name() + "] is a time without its zone");
+                }
+            }
+        }
+    }
+
+    /** A page with a customer slicer: every visual reads only tables the slicer filters, or its title says it does not. */
+    @Test
+    void theCustomerSlicerFiltersEveryVisualBesideItOrTheVisualSaysSo() throws IOException {
+        int pagesWithSlicer = 0;
+        for (Path page : PowerBiProject.files(PowerBiProject.REPORT.resolve("pages"), "page.json")) {
+            Path visuals = page.getParent().resolve("visuals");
+            if (!Files.isDirectory(visuals.resolve("customerSlicer"))) {
+                continue;
+            }
+            pagesWithSlicer++;
+            for (Path visual : PowerBiProject.files(visuals, "visual.json")) {
+                String title = PowerBiProject.json(visual).at("/visual/visualContainerObjects/title/0/properties/text/expr/Literal/Value").asText();
+                for (PowerBiProject.FieldUse use : project.fieldUses()) {
+                    if (use.file().equals(visual) && !filteredBy("Customers", use.entity()) && !title.contains("all customers")) {
+                        throw new AssertionError(visual + " reads '" + use.entity() + "', which the customer slicer does not"
+                                + " filter, and its title " + title + " does not say so");
+                    }
+                }
+            }
+        }
+        assertEquals(4, pagesWithSlicer);
+    }
+
+    /** Whether a filter on one table reaches another along the one-to-many relationships (one side filters many). */
+    private boolean filteredBy(String filtering, String table) {
+        if (table.equals(filtering)) {
+            return true;
+        }
+        for (PowerBiProject.Relationship relationship : project.relationships) {
+            if (relationship.fromTable().equals(table) && filteredBy(filtering, relationship.toTable())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
