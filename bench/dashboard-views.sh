@@ -25,6 +25,8 @@ done
 
 EVENTS=$(((ROWS + 2) / 3))
 CHUNK=250000
+# the event times end now (UTC), so the report's views bounded by now() (the last 15 minutes, hour, 24 hours) read data
+FIRST_EVENT="TIMESTAMP '$(psql_bench -c "select date_trunc('second', now() AT TIME ZONE 'UTC' - make_interval(secs => $EVENTS * 0.03))")'"
 echo "loading $ROWS readings ($EVENTS events) through store_readings..."
 start=$(date +%s)
 for ((from = 0; from < EVENTS; from += CHUNK)); do
@@ -36,7 +38,7 @@ for ((from = 0; from < EVENTS; from += CHUNK)); do
            array_agg(kafkaOffset), array_agg(NULL::timestamptz), array_agg(d = 0), NULL)
     FROM (SELECT md5(e::text)::uuid AS eventId, 'CI' || lpad((100 + e % 10)::text, 5, '0') AS customerId,
                  (10001 + e / 10)::bigint AS eventOffset, 'device' AS publisher,
-                 TIMESTAMP '2026-01-01' + make_interval(secs => e * 0.03)
+                 $FIRST_EVENT + make_interval(secs => e * 0.03)
                      - CASE WHEN e % 50 = 0 THEN interval '12 minutes' ELSE interval '0' END AS eventTime,
                  'D' || lpad((1 + ((e / 10) * 3 + d) % 20)::text, 3, '0') AS deviceId, 'C' AS measure,
                  (ARRAY['SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','SUCCESS','ERROR','STANDBY'])[1 + (e + d) % 10] AS status,
@@ -46,10 +48,18 @@ for ((from = 0; from < EVENTS; from += CHUNK)); do
 done
 # findings and dead letters for the report's Anomalies and Data quality pages
 psql_bench -c "
-  INSERT INTO device_anomalies (eventId, deviceId, detector, customerId, score, expectedLow, expectedHigh, observed, eventTime)
+  INSERT INTO device_anomalies (eventId, deviceId, detector, customerId, score, expectedLow, expectedHigh, observed, eventTime,
+                                detectedAt)
   SELECT md5('a' || g)::uuid, 'D' || lpad((1 + g % 20)::text, 3, '0'), (ARRAY['spike', 'drift', 'stuck'])[1 + g % 3],
-         'CI' || lpad((100 + g % 10)::text, 5, '0'), 4 + g % 5, 18, 24, 31, TIMESTAMP '2026-01-01' + g * interval '10 seconds'
-  FROM generate_series(1, 10000) g" > /dev/null
+         'CI' || lpad((100 + g % 10)::text, 5, '0'), 4 + g % 5, 18, 24, 31, $FIRST_EVENT + g * interval '10 seconds',
+         now() - g * interval '4 minutes'
+  FROM generate_series(1, 10000) g" > /dev/null   # detected over the last 28 days: the Anomalies page reads the last 24 h
+# a silence history: 1,000 ONLINE/SILENT changes per device, one every 2 minutes
+psql_bench -c "
+  INSERT INTO device_state_changes (customerId, deviceId, state, previousState, changedAt, loggedAt)
+  SELECT customerId, deviceId, CASE WHEN g % 2 = 0 THEN 'SILENT' ELSE 'ONLINE' END,
+         CASE WHEN g % 2 = 0 THEN 'ONLINE' ELSE 'SILENT' END, now() - (1000 - g) * interval '2 minutes', now()
+  FROM device_health, generate_series(1, 1000) g" > /dev/null
 psql_bench -c "
   INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, receivedAt)
   SELECT 'device_stream/0/' || g, (ARRAY['INVALID_JSON', 'MISSING_FIELD', 'BAD_TIMESTAMP', 'TOO_LARGE', 'UNKNOWN_STATUS'])[1 + g % 5],
@@ -86,6 +96,20 @@ queries=(
   "pbi: anomaly list, newest 500|SELECT * FROM v_anomalies ORDER BY detectedat DESC LIMIT 500"
   "pbi: dead letters by reason|SELECT * FROM v_dead_letters_by_reason"
   "pbi: readings/s, last complete minute|SELECT readingspersecond FROM v_ingest_rate_per_minute WHERE minute = (SELECT max(minute) FROM v_ingest_rate_per_minute WHERE complete)"
+  # the pages of issue 28 ("what is happening now"), as DirectQuery sends them
+  "now: customers, last 15 min, all|SELECT customerid, lastreadingatutc, secondssincelastreading, readingslast15minutes, latereadingslast15minutes FROM v_customers"
+  "now: last 15 min cards, 1 customer|SELECT sum(readingslast15minutes), sum(latereadingslast15minutes), min(secondssincelastreading) FROM v_customers WHERE customerid = 'CI00100'"
+  "now: devices by current status, 1 cust|SELECT d.currentstatus, count(*) FROM v_device_health d INNER JOIN v_customers c ON c.customerid = d.customerid WHERE c.customerid = 'CI00100' GROUP BY d.currentstatus"
+  "now: ingest rate, 6 h zero-filled|SELECT minuteutc, sum(readings) FROM v_ingest_rate_last_6_hours GROUP BY minuteutc ORDER BY minuteutc"
+  "now: readings/s, last complete minute|SELECT sum(readingspersecond) FROM v_ingest_rate_last_6_hours WHERE minuteutc = (SELECT max(minuteutc) FROM v_ingest_rate_last_6_hours)"
+  "now: late per 5 min, 24 h, all|SELECT bucketstartutc, sum(latereadings) FROM v_late_readings_last_24_hours GROUP BY bucketstartutc ORDER BY bucketstartutc"
+  "now: late per 5 min, 24 h, 1 customer|SELECT l.bucketstartutc, sum(l.latereadings) FROM v_late_readings_last_24_hours l INNER JOIN v_customers c ON c.customerid = l.customerid WHERE c.customerid = 'CI00100' GROUP BY l.bucketstartutc"
+  "now: temperature, all devices, 1 h|SELECT t.windowstart, t.devicekey, sum(t.avgtemperaturec * t.readings) / sum(t.readings) FROM v_temperature_last_hour t GROUP BY 1, 2 ORDER BY 1"
+  "now: recent anomalies, newest 500|SELECT * FROM v_recent_anomalies ORDER BY detectedatutc DESC LIMIT 500"
+  "now: scores per detector, 1 customer|SELECT a.detector, a.scoreunit, count(*), max(a.score) FROM v_recent_anomalies a INNER JOIN v_device_health d ON d.devicekey = a.devicekey INNER JOIN v_customers c ON c.customerid = d.customerid WHERE c.customerid = 'CI00100' GROUP BY 1, 2"
+  "device page: timeline 24 h|SELECT t.windowstart, sum(t.avgtemperaturec * t.readings) / sum(t.readings) FROM v_temperature_last_24_hours t INNER JOIN v_device_health d ON d.devicekey = t.devicekey WHERE d.devicekey = 'CI00100/D001' GROUP BY 1 ORDER BY 1"
+  "device page: findings|SELECT a.* FROM v_anomalies a INNER JOIN v_device_health d ON d.devicekey = a.devicekey WHERE d.devicekey = 'CI00100/D001' ORDER BY a.detectedatutc DESC"
+  "device page: silence history|SELECT s.changedatutc, s.state, s.previousstate, s.secondsinstate FROM v_device_state_changes s INNER JOIN v_device_health d ON d.devicekey = s.devicekey WHERE d.devicekey = 'CI00100/D001' ORDER BY s.changedatutc DESC"
 )
 printf '%-42s %10s %10s %8s\n' "dashboard query" "median ms" "max ms" "rows"
 for entry in "${queries[@]}"; do

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Power BI semantic model against a real PostgreSQL after the migrations: every model column exists, with a
  * compatible type, in the view its table's DirectQuery partition reads; each table's query answers with rows once
  * readings, a finding and a dead letter are stored; and the relationships the model marks as relying on referential
- * integrity (inner joins in DirectQuery) hold.
+ * integrity (inner joins in DirectQuery) hold; and the views of the "now" pages answer what is happening now.
  */
 class PowerBiModelIT {
 
@@ -46,13 +46,22 @@ class PowerBiModelIT {
         rows = new Rows(url, "postgres", "");
         String event = UUID.randomUUID().toString();
         rows.execute("SELECT store_readings(ARRAY['" + event + "', '" + event + "']::uuid[], ARRAY['CI00100', 'CI00100'],"
-                + " ARRAY[10001, 10001]::bigint[], ARRAY['device', 'device'], ARRAY[now()::timestamp, now()::timestamp],"
+                + " ARRAY[10001, 10001]::bigint[], ARRAY['device', 'device'],"
+                + " ARRAY[now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'],"
                 + " ARRAY['D001', 'D002'], ARRAY['C', 'C'], ARRAY['SUCCESS', 'ERROR'], ARRAY[21.5, 22.5]::float8[],"
                 + " ARRAY[21.5, 22.5]::float8[], ARRAY[false, true], ARRAY[NULL, NULL]::jsonb[], ARRAY['t', 't'],"
                 + " ARRAY[0, 0], ARRAY[1, 1]::bigint[], ARRAY[NULL, NULL]::timestamptz[], ARRAY[true, false], NULL)");
         rows.execute("UPDATE device_health SET state = 'SILENT' WHERE deviceId = 'D002'");
+        rows.execute("INSERT INTO device_state_changes (customerId, deviceId, state, previousState, changedAt)"
+                + " VALUES ('CI00100', 'D002', 'SILENT', 'ONLINE', now() + interval '30 seconds')");
         rows.execute("INSERT INTO device_anomalies (eventId, deviceId, detector, customerId, score, expectedLow, expectedHigh,"
                 + " observed, eventTime) VALUES ('" + event + "', 'D001', 'spike', 'CI00100', 9.5, 20, 23, 21.5, now())");
+        rows.execute("INSERT INTO device_anomalies (eventId, deviceId, detector, customerId, score, expectedLow, expectedHigh,"
+                + " observed, eventTime, detectedAt) VALUES ('" + event + "', 'D001', 'drift', 'CI00100', 1.5, 15, 25, 21.5,"
+                + " now() - interval '2 days', now() - interval '2 days')");
+        // 600 readings in the minute five minutes ago, nothing in the four after it
+        rows.execute("INSERT INTO ingest_minutes (minute, kafkaPartition, readings, lateReadings)"
+                + " VALUES (date_trunc('minute', now()) - interval '5 minutes', 0, 600, 6)");
         rows.execute("INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength)"
                 + " VALUES ('t/0/7', 'INVALID_JSON', '{', 1)");
     }
@@ -105,5 +114,49 @@ class PowerBiModelIT {
             assertEquals(0, rows.count("SELECT count(*) FROM (SELECT " + toColumn + " FROM " + to.view() + " GROUP BY "
                     + toColumn + " HAVING count(*) > 1) duplicates"), relationship + ": the one side is unique");
         }
+    }
+
+    @Test
+    void theIngestRateCountsAMinuteWithoutReadingsAsZero() throws Exception {
+        List<Map<String, Object>> minutes = rows.query("SELECT minuteUtc, readingsPerSecond, readings,"
+                + " minuteUtc = (date_trunc('minute', now()) - interval '5 minutes') AT TIME ZONE 'UTC' AS busy,"
+                + " minuteUtc = (date_trunc('minute', now()) - interval '4 minutes') AT TIME ZONE 'UTC' AS quiet"
+                + " FROM v_ingest_rate_last_6_hours ORDER BY minuteUtc");
+        assertEquals(360, minutes.size(), "six hours of complete minutes, each with a row");
+        Map<String, Object> busy = minutes.stream().filter(minute -> (Boolean) minute.get("busy")).findFirst().orElseThrow();
+        assertEquals(0, new java.math.BigDecimal("10.0").compareTo((java.math.BigDecimal) busy.get("readingspersecond")), busy.toString());
+        Map<String, Object> quiet = minutes.stream().filter(minute -> (Boolean) minute.get("quiet")).findFirst().orElseThrow();
+        assertEquals(0L, ((Number) quiet.get("readings")).longValue(), "a minute with no readings stored: " + quiet);
+        assertEquals(0, rows.count("SELECT count(*) FROM v_ingest_rate_last_6_hours WHERE minuteUtc >= date_trunc('minute', now() AT TIME ZONE 'UTC')"),
+                "the minute still filling is left out");
+    }
+
+    @Test
+    void eachCustomerShowsItsLast15MinutesAndTheTimeSinceItsLastReading() throws Exception {
+        Map<String, Object> customer = rows.query("SELECT * FROM v_customers WHERE customerId = 'CI00100'").get(0);
+        assertEquals(2L, ((Number) customer.get("readingslast15minutes")).longValue(), customer.toString());
+        assertEquals(1L, ((Number) customer.get("latereadingslast15minutes")).longValue(), customer.toString());
+        double seconds = ((Number) customer.get("secondssincelastreading")).doubleValue();
+        assertTrue(seconds >= 0 && seconds < 300, customer.toString());
+        assertEquals(1, rows.count("SELECT count(*) FROM v_late_readings_last_24_hours WHERE customerId = 'CI00100'"
+                + " AND readings = 2 AND lateReadings = 1"), "one 5-minute bucket with both readings, one late");
+    }
+
+    @Test
+    void devicesShowTheirCurrentStatusAndSilenceHistory() throws Exception {
+        assertEquals(List.of("SUCCESS", "SILENT"), rows.query("SELECT currentStatus FROM v_device_health ORDER BY deviceId")
+                .stream().map(row -> row.get("currentstatus")).toList());
+        List<Map<String, Object>> changes = rows.query("SELECT state, secondsInState FROM v_device_state_changes"
+                + " WHERE deviceKey = 'CI00100/D002' ORDER BY changeId");
+        assertEquals(List.of("ONLINE", "SILENT"), changes.stream().map(row -> row.get("state")).toList());
+        double online = ((Number) changes.get(0).get("secondsinstate")).doubleValue();
+        assertTrue(online >= 29 && online < 300, "online until the silence 30 s after its reading: " + changes);
+    }
+
+    @Test
+    void theAnomaliesPageReadsOnlyRecentFindingsWithTheirScoreUnit() throws Exception {
+        List<Map<String, Object>> recent = rows.query("SELECT detector, scoreUnit, expectedUnit FROM v_recent_anomalies");
+        assertEquals(List.of(Map.of("detector", "spike", "scoreunit", "standard deviations from the mean", "expectedunit", "°C")),
+                recent, "the drift finding of two days ago is not recent");
     }
 }

@@ -32,8 +32,9 @@ public final class PowerBiProject {
 
     public record Column(String name, String dataType, String sourceColumn, boolean key) { }
 
+    /** declaredNames: every column and measure name as written, duplicates kept (the maps keep only the last). */
     public record Table(String name, String view, String mode, Map<String, Column> columns, Map<String, String> measures,
-                        String where) { }
+                        List<String> declaredNames, String where) { }
 
     /** A field a visual, or a filter of a page or visual, reads: a Column or a Measure of an entity (model table). */
     public record FieldUse(String kind, String entity, String property, Path file) { }
@@ -44,6 +45,8 @@ public final class PowerBiProject {
     public final List<Relationship> relationships = new ArrayList<>();
     public final Map<String, Tmdl.Node> parameters = new LinkedHashMap<>();
     public final List<String> referencedTables = new ArrayList<>();
+    /** Every M expression of the model (the parameters' and each partition's query), by where it is written. */
+    public final Map<String, String> mExpressions = new LinkedHashMap<>();
     public final Tmdl.Node database;
     public final Tmdl.Node model;
 
@@ -62,6 +65,12 @@ public final class PowerBiProject {
                 throw new IllegalArgumentException(file + " declares table '" + table.name() + "'");
             }
             Map<String, Column> columns = new LinkedHashMap<>();
+            List<String> declaredNames = new ArrayList<>();
+            for (Tmdl.Node child : table.children()) {
+                if (child.keyword().equals("column") || child.keyword().equals("measure")) {
+                    declaredNames.add(child.name());
+                }
+            }
             for (Tmdl.Node column : table.children("column")) {
                 columns.put(column.name(), new Column(column.name(), column.property("dataType"), column.property("sourceColumn"),
                         column.properties().containsKey("isKey")));
@@ -80,8 +89,9 @@ public final class PowerBiProject {
                 throw new IllegalArgumentException(partition.where() + ": the partition must be an M query of a public view"
                         + " through PostgreSQL.Database(PostgresServer, PostgresDatabase)");
             }
+            mExpressions.put(partition.where(), partition.property("source"));
             tables.put(table.name(), new Table(table.name(), view.group(1), partition.property("mode"), columns, measures,
-                    table.where()));
+                    declaredNames, table.where()));
         }
         for (Tmdl.Node node : parse(MODEL.resolve("relationships.tmdl"))) {
             String[] from = Tmdl.columnReference(node.property("fromColumn"));
@@ -90,6 +100,7 @@ public final class PowerBiProject {
         }
         for (Tmdl.Node node : parse(MODEL.resolve("expressions.tmdl"))) {
             parameters.put(node.name(), node);
+            mExpressions.put(node.where(), node.expression());
         }
     }
 

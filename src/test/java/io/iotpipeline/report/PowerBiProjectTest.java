@@ -5,14 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Power BI project (report/powerbi/IoT Pipeline.pbip) without Power BI Desktop: its JSON files against Microsoft's
- * published schemas, its TMDL files read structurally, every field a visual reads present in the model, and every DAX
- * measure referring only to model columns and measures. The model's columns against the database are checked by
+ * published schemas, its TMDL files read structurally, names unique as the tabular engine compares them (ignoring
+ * case), every M expression through Microsoft's Power Query parser (report/tools/m-check.mjs), every field a visual
+ * reads present in the model, and every DAX measure referring only to model columns and measures. The model's columns against the database are checked by
  * PowerBiModelIT.
  */
 class PowerBiProjectTest {
@@ -38,36 +46,89 @@ class PowerBiProjectTest {
     @Test
     void everyJsonFileIsValidAgainstTheMicrosoftSchemaItNames() throws Exception {
         Path checker = Path.of(System.getenv().getOrDefault("PBIP_CHECK", "../shared/tools/pbip-check.mjs"));
-        Path modules = Path.of(System.getenv().getOrDefault("PBIP_CHECK_NODE_MODULES", ".ci/npm/node_modules"));
+        requireNodeTool(checker, "ajv", "ajv-formats");
+        NodeRun run = node(checker, "", PowerBiProject.FOLDER.toAbsolutePath().toString());
+        System.out.println(run.output.lines().filter(line -> line.startsWith("pbip-check:")).findFirst().orElse(run.output));
+        assertEquals(0, run.exitValue, run.output);
+        // the base theme under StaticResources carries no $schema, as Desktop saves it
+        long jsonFiles = PowerBiProject.files(PowerBiProject.FOLDER, ".json").stream()
+                .filter(file -> !file.toString().contains("StaticResources")).count()
+                + PowerBiProject.files(PowerBiProject.FOLDER, ".pbir").size()
+                + PowerBiProject.files(PowerBiProject.FOLDER, ".pbism").size()
+                + PowerBiProject.files(PowerBiProject.FOLDER, ".pbip").size()
+                + PowerBiProject.files(PowerBiProject.FOLDER, ".platform").size();
+        assertTrue(run.output.contains("pbip-check: " + jsonFiles + " checked, 0 failed"), run.output);
+    }
+
+    @Test
+    void everyMExpressionParsesWithMicrosoftsPowerQueryParser() throws Exception {
+        requireNodeTool(M_CHECK, "@microsoft/powerquery-parser");
+        assertTrue(project.mExpressions.size() >= project.tables.size() + 2, project.mExpressions.keySet().toString());
+        NodeRun run = node(M_CHECK, mCheckInput(project.mExpressions));
+        System.out.println(run.output.strip());
+        assertEquals(0, run.exitValue, run.output);
+        assertTrue(run.output.contains("m-check: " + project.mExpressions.size() + " checked, 0 failed"), run.output);
+    }
+
+    @Test
+    void anMExpressionPowerQueryWouldRefuseIsRefused() throws Exception {
+        requireNodeTool(M_CHECK, "@microsoft/powerquery-parser");
+        Map<String, String> expressions = new LinkedHashMap<>();
+        expressions.put("good", project.mExpressions.values().iterator().next());
+        expressions.put("comma before in", "let\n    Source = PostgreSQL.Database(PostgresServer, PostgresDatabase),\nin\n    Source");
+        expressions.put("unclosed record", "let Source = Source{[Schema = \"public\", Item = \"v_customers\"}[Data] in Source");
+        NodeRun run = node(M_CHECK, mCheckInput(expressions));
+        assertEquals(1, run.exitValue, run.output);
+        assertTrue(run.output.contains("REFUSED comma before in:"), run.output);
+        assertTrue(run.output.contains("REFUSED unclosed record:"), run.output);
+        assertFalse(run.output.contains("REFUSED good"), run.output);
+        assertTrue(run.output.contains("m-check: 3 checked, 2 failed"), run.output);
+    }
+
+    private static final Path M_CHECK = Path.of("report/tools/m-check.mjs");
+    private static final Path NODE_MODULES = Path.of(System.getenv().getOrDefault("PBIP_CHECK_NODE_MODULES", ".ci/npm/node_modules"));
+
+    private record NodeRun(int exitValue, String output) { }
+
+    /** The tool and its npm packages, or the test stops: with a failure in CI, skipped with the reason elsewhere. */
+    private static void requireNodeTool(Path tool, String... packages) {
         List<String> missing = new ArrayList<>();
-        if (!Files.isRegularFile(checker)) {
-            missing.add("the checker " + checker.toAbsolutePath().normalize());
+        if (!Files.isRegularFile(tool)) {
+            missing.add("the tool " + tool.toAbsolutePath().normalize());
         }
-        if (!Files.isDirectory(modules.resolve("ajv")) || !Files.isDirectory(modules.resolve("ajv-formats"))) {
-            missing.add("ajv and ajv-formats in " + modules.toAbsolutePath().normalize()
-                    + " (npm install --prefix .ci/npm ajv@8 ajv-formats@3)");
+        for (String npmPackage : packages) {
+            if (!Files.isDirectory(NODE_MODULES.resolve(npmPackage))) {
+                missing.add(npmPackage + " in " + NODE_MODULES.toAbsolutePath().normalize()
+                        + " (.ci/run installs it: npm install --prefix .ci/npm ...)");
+            }
         }
         if (!missing.isEmpty()) {
-            String message = "cannot check the Power BI project against its schemas: missing " + String.join(" and ", missing);
+            String message = "cannot check the Power BI project: missing " + String.join(" and ", missing);
             if (System.getenv("CI") != null) {
                 throw new AssertionError(message);
             }
             Assumptions.abort(message);
         }
-        ProcessBuilder node = new ProcessBuilder("node", checker.toAbsolutePath().toString(),
-                PowerBiProject.FOLDER.toAbsolutePath().toString()).redirectErrorStream(true);
-        node.environment().put("NODE_PATH", modules.toAbsolutePath().toString());
-        Process run = node.start();
+    }
+
+    private static NodeRun node(Path tool, String stdin, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", tool.toAbsolutePath().toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("NODE_PATH", NODE_MODULES.toAbsolutePath().toString());
+        Process run = builder.start();
+        try (var input = run.getOutputStream()) {
+            input.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
-        System.out.println(output.lines().filter(line -> line.startsWith("pbip-check:")).findFirst().orElse(output));
-        assertEquals(0, run.exitValue(), output);
-        long jsonFiles = PowerBiProject.files(PowerBiProject.FOLDER, ".json").size()
-                + PowerBiProject.files(PowerBiProject.FOLDER, ".pbir").size()
-                + PowerBiProject.files(PowerBiProject.FOLDER, ".pbism").size()
-                + PowerBiProject.files(PowerBiProject.FOLDER, ".pbip").size()
-                + PowerBiProject.files(PowerBiProject.FOLDER, ".platform").size();
-        assertTrue(output.contains("pbip-check: " + jsonFiles + " checked, 0 failed"), output);
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), tool + " did not finish");
+        return new NodeRun(run.exitValue(), output);
+    }
+
+    private static String mCheckInput(Map<String, String> expressions) throws Exception {
+        ArrayNode input = new ObjectMapper().createArrayNode();
+        expressions.forEach((where, expression) -> input.addObject().put("where", where).put("expression", expression));
+        return new ObjectMapper().writeValueAsString(input);
     }
 
     @Test
@@ -97,6 +158,50 @@ class PowerBiProjectTest {
             assertTrue(to.key(), relationship + ": the one side is its table's key");
             assertEquals(from.dataType(), to.dataType(), relationship.toString());
         }
+    }
+
+    @Test
+    void namesAreUniqueIgnoringCaseWithinEachTableAndAcrossTheModelsMeasures() {
+        assertEquals(List.of(), nameClashes(project.tables.values()),
+                "a tabular model compares object names case-insensitively: Desktop refuses these");
+    }
+
+    @Test
+    void aNameClashThatDiffersOnlyInCaseIsFound() {
+        PowerBiProject.Table devices = new PowerBiProject.Table("Devices", "v", "directQuery", Map.of(), Map.of(),
+                List.of("readings", "Readings"), "Devices.tmdl");
+        PowerBiProject.Table windows = new PowerBiProject.Table("Windows", "v", "directQuery", Map.of(),
+                Map.of("Late %", "1"), List.of("Late %"), "Windows.tmdl");
+        PowerBiProject.Table customers = new PowerBiProject.Table("Customers", "v", "directQuery", Map.of(),
+                Map.of("LATE %", "1"), List.of("LATE %"), "Customers.tmdl");
+        assertEquals(List.of("Devices: 'Readings' and 'readings'", "measures 'LATE %' (Customers) and 'Late %' (Windows)"),
+                nameClashes(List.of(devices, windows, customers)));
+    }
+
+    /** Columns and measures of one table, and measures of the whole model, that are equal ignoring case. */
+    static List<String> nameClashes(Collection<PowerBiProject.Table> tables) {
+        List<String> clashes = new ArrayList<>();
+        Map<String, String> measureTables = new TreeMap<>();
+        Map<String, String> measureNames = new TreeMap<>();
+        for (PowerBiProject.Table table : tables) {
+            Map<String, String> seen = new TreeMap<>();
+            for (String name : table.declaredNames()) {
+                String previous = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+                if (previous != null) {
+                    clashes.add(table.name() + ": '" + name + "' and '" + previous + "'");
+                }
+            }
+            for (String measure : table.measures().keySet()) {
+                String key = measure.toLowerCase(Locale.ROOT);
+                String previousTable = measureTables.putIfAbsent(key, table.name());
+                if (previousTable != null && !previousTable.equals(table.name())) {
+                    clashes.add("measures '" + measure + "' (" + table.name() + ") and '" + measureNames.get(key)
+                            + "' (" + previousTable + ")");
+                }
+                measureNames.putIfAbsent(key, measure);
+            }
+        }
+        return clashes;
     }
 
     @Test
@@ -150,11 +255,11 @@ class PowerBiProjectTest {
     }
 
     @Test
-    void theReportHasTheFourPagesEachRefreshingItself() throws IOException {
+    void theReportHasItsPagesEachRefreshingItselfAndADeviceDrillThrough() throws IOException {
         JsonNode pages = PowerBiProject.json(PowerBiProject.REPORT.resolve("pages/pages.json"));
         List<String> order = new ArrayList<>();
         pages.get("pageOrder").forEach(name -> order.add(name.asText()));
-        assertEquals(List.of("overview", "trends", "dataQuality", "anomalies"), order);
+        assertEquals(List.of("overview", "trends", "dataQuality", "anomalies", "device"), order);
         try (var folders = Files.list(PowerBiProject.REPORT.resolve("pages"))) {
             assertEquals(new TreeSet<>(order), new TreeSet<>(folders.filter(Files::isDirectory)
                     .map(path -> path.getFileName().toString()).toList()), "a folder per page in pageOrder");
@@ -172,6 +277,68 @@ class PowerBiProjectTest {
                 }
             }
         }
+        // a drill-through target: the binding's parameter names a Drillthrough filter on the device key
+        JsonNode device = PowerBiProject.json(PowerBiProject.REPORT.resolve("pages/device/page.json"));
+        assertEquals("Drillthrough", device.at("/pageBinding/type").asText());
+        String boundFilter = device.at("/pageBinding/parameters/0/boundFilter").asText();
+        JsonNode filter = null;
+        for (JsonNode candidate : device.at("/filterConfig/filters")) {
+            if (candidate.get("name").asText().equals(boundFilter)) {
+                filter = candidate;
+            }
+        }
+        assertNotNull(filter, "the binding's filter " + boundFilter);
+        assertEquals("Drillthrough", filter.get("howCreated").asText());
+        assertEquals("Devices", filter.at("/field/Column/Expression/SourceRef/Entity").asText());
+        assertEquals("deviceKey", filter.at("/field/Column/Property").asText());
+        assertEquals(filter.get("field"), device.at("/pageBinding/parameters/0/fieldExpr"));
+    }
+
+    @Test
+    void everyTimeColumnNamesItsZone() {
+        for (PowerBiProject.Table table : project.tables.values()) {
+            for (PowerBiProject.Column column : table.columns().values()) {
+                if (column.dataType().equals("dateTime")) {
+                    assertTrue(column.name().endsWith("Utc"), table.name() + "[" + column.name() + "] is a time without its zone");
+                }
+            }
+        }
+    }
+
+    /** A page with a customer slicer: every visual reads only tables the slicer filters, or its title says it does not. */
+    @Test
+    void theCustomerSlicerFiltersEveryVisualBesideItOrTheVisualSaysSo() throws IOException {
+        int pagesWithSlicer = 0;
+        for (Path page : PowerBiProject.files(PowerBiProject.REPORT.resolve("pages"), "page.json")) {
+            Path visuals = page.getParent().resolve("visuals");
+            if (!Files.isDirectory(visuals.resolve("customerSlicer"))) {
+                continue;
+            }
+            pagesWithSlicer++;
+            for (Path visual : PowerBiProject.files(visuals, "visual.json")) {
+                String title = PowerBiProject.json(visual).at("/visual/visualContainerObjects/title/0/properties/text/expr/Literal/Value").asText();
+                for (PowerBiProject.FieldUse use : project.fieldUses()) {
+                    if (use.file().equals(visual) && !filteredBy("Customers", use.entity()) && !title.contains("all customers")) {
+                        throw new AssertionError(visual + " reads '" + use.entity() + "', which the customer slicer does not"
+                                + " filter, and its title " + title + " does not say so");
+                    }
+                }
+            }
+        }
+        assertEquals(4, pagesWithSlicer);
+    }
+
+    /** Whether a filter on one table reaches another along the one-to-many relationships (one side filters many). */
+    private boolean filteredBy(String filtering, String table) {
+        if (table.equals(filtering)) {
+            return true;
+        }
+        for (PowerBiProject.Relationship relationship : project.relationships) {
+            if (relationship.fromTable().equals(table) && filteredBy(filtering, relationship.toTable())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
