@@ -532,17 +532,21 @@ class SecurityIT {
                 shrink = Map.of(topicResource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
                 new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "16"),
                 org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(anonymous)) {
-            var refused = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> admin.incrementalAlterConfigs(shrink).all().get(20, java.util.concurrent.TimeUnit.SECONDS));
-            assertTrue(refused.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException
-                            || refused.getCause() instanceof org.apache.kafka.common.errors.TimeoutException,
-                    "without credentials: " + refused.getCause());
-        }
-        // an operator with the broker's credentials lowers the limit: readiness must say events cannot be published
         Map<String, Object> operator = new java.util.HashMap<>(path.kafkaClientProperties());
         operator.put("bootstrap.servers", path.brokers);
         try (var admin = org.apache.kafka.clients.admin.Admin.create(operator)) {
+            try (var intruder = org.apache.kafka.clients.admin.Admin.create(anonymous)) {
+                var refused = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> intruder.incrementalAlterConfigs(shrink).all().get(20, java.util.concurrent.TimeUnit.SECONDS),
+                        "an Admin without credentials changed device_stream through the controller listener");
+                assertTrue(refused.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException
+                                || refused.getCause() instanceof org.apache.kafka.common.errors.TimeoutException,
+                        "without credentials: " + refused.getCause());
+            } catch (AssertionError intruded) {
+                restoreMessageSize(admin, topicResource);
+                throw intruded;
+            }
+            // an operator with the broker's credentials lowers the limit: readiness must say events cannot be published
             admin.incrementalAlterConfigs(shrink).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
             try {
                 Eventually.await(Duration.ofSeconds(60), "readiness DOWN while Kafka refuses every event", () -> {
@@ -552,11 +556,7 @@ class SecurityIT {
                             .statusCode() == 503;
                 });
             } finally {
-                admin.incrementalAlterConfigs(Map.of(topicResource, List.<org.apache.kafka.clients.admin.AlterConfigOp>of(
-                        new org.apache.kafka.clients.admin.AlterConfigOp(
-                        new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", ""),
-                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE)))).all()
-                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                restoreMessageSize(admin, topicResource);
             }
         }
         Rows rows = path.rows();
@@ -636,6 +636,15 @@ class SecurityIT {
         }
     }
 
+    private static void restoreMessageSize(org.apache.kafka.clients.admin.Admin admin,
+            org.apache.kafka.common.config.ConfigResource topic) throws Exception {
+        admin.incrementalAlterConfigs(Map.of(topic, List.<org.apache.kafka.clients.admin.AlterConfigOp>of(
+                new org.apache.kafka.clients.admin.AlterConfigOp(
+                        new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", ""),
+                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE)))).all()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** 5. 202 means stored: what the consumer would refuse is refused at the door; a reading is stored once. */
     @Test
     void acceptedMeansStoredAndAReadingIsStoredOnceWhateverItsEventTime() throws Exception {
@@ -696,7 +705,7 @@ class SecurityIT {
                 + clean + " ms (" + String.format(java.util.Locale.ROOT, "%.2f", (double) withBad / Math.max(1, clean))
                 + "x)");
         assertEquals(10, rows.count("select count(*) from iot_dead_letters where reason like"
-                + " '%the field ''hum'' beyond deviceId%' and payload like '%1e999999%'"));
+                + " '%the field ''hum'' beyond deviceId%'"));
         assertEquals(0, rows.count("select count(*) from iot_dead_letters where reason like 'rejected by the database%'"
                 + " and payload like '%1e999999%'"), "no batch of them was written row by row");
     }
