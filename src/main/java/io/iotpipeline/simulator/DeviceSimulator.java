@@ -79,6 +79,12 @@ public class DeviceSimulator {
                 events.add(new SimulatedEvent(original.customerId(), original.eventId(), original.json(), true));
                 continue;
             }
+            if (!recent.isEmpty() && settings.conflictShare() > 0 && random.nextDouble() < settings.conflictShare()) {
+                SimulatedEvent original = recent.get(random.nextInt(recent.size()));
+                events.add(new SimulatedEvent(original.customerId(), original.eventId(), withLaterEventTime(original
+                        .json()), true));
+                continue;
+            }
             if (settings.maxEvents() > 0 && produced >= settings.maxEvents()) {
                 break;
             }
@@ -93,6 +99,17 @@ public class DeviceSimulator {
         }
         emitted += events.size();
         return events;
+    }
+
+    /** The event's JSON with its eventTime one second later. */
+    static String withLaterEventTime(String json) {
+        java.util.regex.Matcher time = java.util.regex.Pattern.compile("\"eventTime\":\"([^\"]+)\"").matcher(json);
+        if (!time.find()) {
+            return json;
+        }
+        String later = LocalDateTime.parse(time.group(1), ReadingRules.EVENT_TIME).plusSeconds(1)
+                .format(ReadingRules.EVENT_TIME_WRITTEN);
+        return json.substring(0, time.start(1)) + later + json.substring(time.end(1));
     }
 
     /** Events handed out so far, re-sent duplicates included. */

@@ -9,6 +9,8 @@ import java.util.Map;
  * @param statusMix relative weights of SUCCESS, ERROR, STANDBY
  * @param lateShare share of events whose eventTime lies in the past by up to {@code lateMaxSeconds}
  * @param duplicateShare share of sends that re-send an already sent event unchanged
+ * @param conflictShare share of sends that re-send an already sent event with another eventTime: a conflict, which
+ *                      the pipeline stores nowhere but in the dead letters (a reading is stored once)
  * @param fahrenheitShare share of devices that report in F instead of C
  * @param silenceEverySeconds every so often one random device stops reporting (0: never)...
  * @param silenceSeconds ...for this long, so it shows up as SILENT
@@ -30,6 +32,7 @@ public record SimulatorSettings(
         double lateShare,
         long lateMaxSeconds,
         double duplicateShare,
+        double conflictShare,
         double fahrenheitShare,
         long silenceEverySeconds,
         long silenceSeconds,
@@ -70,6 +73,7 @@ public record SimulatorSettings(
                 settings.share("simulator.late.share"),
                 settings.nonNegativeLong("simulator.late.maxSeconds"),
                 settings.share("simulator.duplicate.share"),
+                settings.share("simulator.conflict.share"),
                 settings.share("simulator.fahrenheit.share"),
                 settings.nonNegativeLong("simulator.silence.everySeconds"),
                 settings.nonNegativeLong("simulator.silence.seconds"),

@@ -57,7 +57,7 @@ class AnomalyQualityTest {
     @Test
     void everyDetectorFindsWhatTheSimulatorInjectedAndLittleElse() throws Exception {
         SimulatorSettings settings = new SimulatorSettings(1000, 100, 5, 100, 10, 1, 1,
-                SimulatorSettings.parseStatusMix("SUCCESS:80,ERROR:10,STANDBY:10"), -10, 45, 0.5, 0, 0, 0, 0, 0, 0,
+                SimulatorSettings.parseStatusMix("SUCCESS:80,ERROR:10,STANDBY:10"), -10, 45, 0.5, 0, 0, 0, 0, 0, 0, 0,
                 EVENTS, 42);
         AnomalyInjector injector = new AnomalyInjector(Map.of(Detector.SPIKE, 0.002, Detector.STUCK, 0.001,
                 Detector.DRIFT, 0.0005, Detector.ERROR_BURST, 0.001), new Random(7));

@@ -36,7 +36,7 @@ class WellFormedEventTest {
         assertTakenAsTheFullPathReadsIt(SEED.replace("e3cb26d3-41b2", "E3CB26D3-41B2"));
         var simulator = new io.iotpipeline.simulator.DeviceSimulator(new io.iotpipeline.simulator.SimulatorSettings(
                 1000, 100, 5, 100, 20, 1, 4, io.iotpipeline.simulator.SimulatorSettings.parseStatusMix(
-                "SUCCESS:80,ERROR:10,STANDBY:10"), -10, 45, 0.5, 0, 0, 0, 0.3, 0, 0, 0, 7), java.time.Clock.systemUTC());
+                "SUCCESS:80,ERROR:10,STANDBY:10"), -10, 45, 0.5, 0, 0, 0, 0, 0.3, 0, 0, 0, 7), java.time.Clock.systemUTC());
         for (int tick = 0; tick < 3; tick++) {
             simulator.tick().forEach(event -> assertTakenAsTheFullPathReadsIt(event.json()));
         }

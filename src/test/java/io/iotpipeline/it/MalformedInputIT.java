@@ -90,7 +90,7 @@ class MalformedInputIT {
             messages.forEach(m -> injected.putAll(m.storedText()));
             Map<String, String> storedText = new java.util.HashMap<>();
             for (Map<String, Object> row : rows.query("select eventId, deviceId, customerId, eventPublisher"
-                    + " from iot_device_events where deviceId like '%''%'")) {
+                    + " from iot_device_events where eventPublisher <> 'device' and deviceId = 'D100'")) {
                 storedText.put(row.get("eventid") + "/" + row.get("deviceid"),
                         row.get("customerid") + "|" + row.get("eventpublisher") + "|" + row.get("deviceid"));
             }

@@ -774,15 +774,20 @@ class SecurityIT {
     /** 9. No input can write a line of its own into the log. */
     @Test
     void inputCannotForgeALogLine() throws Exception {
-        String forgery = "p\n15:36:00.000 ERROR [main] FAKE - pwned";
-        String event = TestEvent.of(java.util.UUID.randomUUID().toString()).customer("CI09108").offset(50_000)
-                .publisher(forgery).timeNow().device("D001", 20, "C", "SUCCESS").json();
-        HttpResponse<String> answer = post("/api/events", "application/json", event, true);
+        // valid JSON: the newline is an escape in the string, a character once read
+        String forgery = EventJson.MAPPER.writeValueAsString("p\n15:36:00.000 ERROR [main] FAKE - pwned");
+        java.util.function.LongFunction<String> event = offset -> TestEvent.of(java.util.UUID.randomUUID().toString())
+                .customer("CI09108").offset(offset).publisher("FORGERY").timeNow().device("D001", 20, "C", "SUCCESS")
+                .json().replace("\"FORGERY\"", forgery);
+        HttpResponse<String> answer = post("/api/events", "application/json", event.apply(50_000), true);
         assertEquals(400, answer.statusCode(), answer.body());
-        path.topic("device_stream").send("CI09108", event, "\"\u001b[2J\n12:00:00.000 ERROR [main] FAKE - pwned\"");
+        // around the API, with an offset gap, which the pipeline logs with the stream's publisher
+        path.topic("device_stream").send("CI09108", event.apply(50_000), event.apply(50_010));
         Rows rows = path.rows();
-        Eventually.await(Duration.ofSeconds(60), "both dead letters", () -> rows.count(
-                "select count(*) from iot_dead_letters where payload like '%FAKE - pwned%'") >= 2);
+        Eventually.await(Duration.ofSeconds(60), "both events handled", () -> rows.count(
+                "select count(*) from iot_dead_letters where payload like '%FAKE - pwned%'") + rows.count(
+                "select count(*) from iot_device_events where eventPublisher like '%FAKE - pwned%'") >= 2);
+        Thread.sleep(7000); // the gap log runs every health.checkIntervalMs (5 s)
         for (String line : Files.readAllLines(path.log(pipeline))) {
             assertFalse(line.contains("FAKE") && line.indexOf("FAKE") < 40, "a forged line: " + line);
             assertFalse(line.chars().anyMatch(c -> c < 0x20 && c != '\t'), "a control character in: " + line);

@@ -31,7 +31,7 @@ class DeviceSimulatorTest {
     static SimulatorSettings settings(double lateShare, double duplicateShare, long maxEvents) {
         return new SimulatorSettings(1000, 100, 5, 100, 20, 1, 4,
                 SimulatorSettings.parseStatusMix("SUCCESS:80,ERROR:10,STANDBY:10"), -10, 45, 0.5,
-                lateShare, 900, duplicateShare, 0, 0, 0, maxEvents, 7);
+                lateShare, 900, duplicateShare, 0, 0, 0, 0, maxEvents, 7);
     }
 
     @Test
@@ -133,13 +133,13 @@ class DeviceSimulatorTest {
                 () -> SimulatorSettings.parseStatusMix("SUCCESS=80"));
         assertTrue(error.getMessage().contains("simulator.statusMix"));
         assertThrows(IllegalArgumentException.class, () -> new SimulatorSettings(1, 100, 1, 100, 3, 1, 4,
-                Map.of("SUCCESS", 1.0), 0, 1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0));
+                Map.of("SUCCESS", 1.0), 0, 1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 
     @Test
     void aShareOfDevicesReportsInFahrenheitWithinTheSameRange() throws Exception {
         SimulatorSettings settings = new SimulatorSettings(1000, 100, 5, 100, 20, 1, 4,
-                SimulatorSettings.parseStatusMix("SUCCESS:1"), -10, 45, 0.5, 0, 900, 0, 0.3, 0, 0, 0, 7);
+                SimulatorSettings.parseStatusMix("SUCCESS:1"), -10, 45, 0.5, 0, 900, 0, 0, 0.3, 0, 0, 0, 7);
         DeviceSimulator simulator = new DeviceSimulator(settings, Clock.fixed(NOW, ZoneOffset.UTC));
         Map<String, Set<String>> measuresPerDevice = new HashMap<>();
         for (int tick = 0; tick < 20; tick++) {
@@ -161,7 +161,7 @@ class DeviceSimulatorTest {
     @Test
     void aSilencedDeviceSendsNothingUntilItsSilenceEnds() throws Exception {
         SimulatorSettings settings = new SimulatorSettings(1000, 100, 1, 100, 3, 1, 3,
-                SimulatorSettings.parseStatusMix("SUCCESS:1"), -10, 45, 0.5, 0, 900, 0, 0, 10, 30, 0, 7);
+                SimulatorSettings.parseStatusMix("SUCCESS:1"), -10, 45, 0.5, 0, 900, 0, 0, 0, 10, 30, 0, 7);
         java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
         Clock clock = new Clock() {
             @Override
@@ -200,5 +200,12 @@ class DeviceSimulatorTest {
         List<String> list = new java.util.ArrayList<>();
         names.forEachRemaining(list::add);
         return list;
+    }
+
+    @Test
+    void aConflictingReSendCarriesTheSameIdsWithTheEventTimeOneSecondLater() {
+        String original = io.iotpipeline.TestEvent.seed().json();
+        String conflict = DeviceSimulator.withLaterEventTime(original);
+        assertEquals(original.replace("11:13:53.643364", "11:13:54.643364"), conflict);
     }
 }
