@@ -85,7 +85,7 @@ public final class AccessGuard implements AuthenticationHandler {
             return;
         }
         if (presentsCredentials(request)) {
-            long wait = failedLogins.secondsToWait(address(request));
+            long wait = failedLogins.secondsToWait(address(request), claimedName(request));
             if (wait > 0) {
                 ctx.response().putHeader("Retry-After", Long.toString(wait));
                 answer(ctx, 429, "too many wrong passwords or keys from this address: retry in " + wait + " s");
@@ -116,13 +116,10 @@ public final class AccessGuard implements AuthenticationHandler {
             }
         } else if (path.equals(INGEST)) {
             if (credentials.admitsIngest(request.getHeader("X-API-Key"), request.getHeader("Authorization"))) {
-                if (presentsCredentials(request)) {
-                    failedLogins.succeeded(address(request));
-                }
                 ctx.next();
             } else {
                 if (presentsCredentials(request)) {
-                    failedLogins.failed(address(request));
+                    failedLogins.failed(address(request), claimedName(request));
                 }
                 answer(ctx, 401, "a valid API key is required in the X-API-Key header");
             }
@@ -164,12 +161,15 @@ public final class AccessGuard implements AuthenticationHandler {
             return Credentials.Role.OPERATE;
         }
         Credentials.Role role = credentials.basicUser(request.getHeader("Authorization"));
-        if (role != null) {
-            failedLogins.succeeded(address(request));
-        } else if (presentsCredentials(request)) {
-            failedLogins.failed(address(request));
+        if (role == null && presentsCredentials(request)) {
+            failedLogins.failed(address(request), claimedName(request));
         }
         return role;
+    }
+
+    /** Whom a request claims to be, for counting guesses: the Basic user's name, or the ingest key. */
+    private static String claimedName(HttpServerRequest request) {
+        return Credentials.claimedName(request.getHeader("Authorization"));
     }
 
     private static boolean presentsCredentials(HttpServerRequest request) {

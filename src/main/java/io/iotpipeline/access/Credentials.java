@@ -87,6 +87,13 @@ public final class Credentials {
         return grant;
     }
 
+    /** The user name an {@code Authorization: Basic} header claims ("user:<name>"), or "key" for anything else. */
+    static String claimedName(String authorization) {
+        String userAndPassword = basicUserAndPassword(authorization);
+        int colon = userAndPassword.indexOf(':');
+        return colon < 0 ? "key" : "user:" + userAndPassword.substring(0, Math.min(colon, 64));
+    }
+
     private static String basicUserAndPassword(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return "";

@@ -3,56 +3,57 @@ package io.iotpipeline.access;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down guessing: a client address that presents more wrong passwords or keys in a minute than
- * {@code auth.failedLoginsPerMinute} waits before it may try again, one second after the first overrun, doubling with
- * each further one up to a minute; while it waits every credentialed request from it is answered 429 without being
- * checked. A right answer clears its record.
+ * Slows down guessing: one client address guessing one name (a user of HTTP Basic, or "the ingest key") more than
+ * {@code auth.failedLoginsPerMinute} times in a minute waits before it may try that name again, one second after the
+ * first overrun, doubling with each further one up to a minute; while it waits, its requests for that name are answered
+ * 429 without being checked. Counting per name as well as per address keeps one guesser from locking out the other
+ * users behind the same proxy, and a right answer clears nothing (a reader's valid request must not reset its guesses
+ * at the operator's password). Ten quiet minutes forget an address's overruns.
  */
 final class FailedLogins {
 
     private static final long MINUTE_MS = 60_000;
+    private static final long QUIET_MS = 10 * MINUTE_MS;
     private static final long LONGEST_WAIT_MS = 60_000;
-    private static final int MAX_ADDRESSES = 10_000;
+    private static final int MAX_TRACKED = 10_000;
 
-    private record Record(long windowStart, int failures, int overruns, long blockedUntil) {
+    private record Record(long windowStart, int failures, int overruns, long blockedUntil, long lastFailure) {
     }
 
     private final int allowedPerMinute;
     private final java.util.function.LongSupplier clock;
-    private final ConcurrentHashMap<String, Record> byAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Record> byAddressAndName = new ConcurrentHashMap<>();
+    private volatile long lastSweep;
 
     FailedLogins(int allowedPerMinute, java.util.function.LongSupplier clock) {
         this.allowedPerMinute = allowedPerMinute;
         this.clock = clock;
     }
 
-    /** Seconds the address must still wait, or 0 when it may try. */
-    long secondsToWait(String address) {
-        Record record = byAddress.get(address);
+    /** Seconds the address must still wait before trying this name, or 0 when it may try. */
+    long secondsToWait(String address, String name) {
+        Record record = byAddressAndName.get(address + "|" + name);
         long now = clock.getAsLong();
         return record == null || record.blockedUntil <= now ? 0 : (record.blockedUntil - now + 999) / 1000;
     }
 
-    void failed(String address) {
+    void failed(String address, String name) {
         long now = clock.getAsLong();
-        if (byAddress.size() > MAX_ADDRESSES) {
-            // a flood of addresses must not grow the map without end: forget the ones no longer waiting
-            byAddress.values().removeIf(record -> record.blockedUntil <= now && now - record.windowStart > MINUTE_MS);
+        if (byAddressAndName.size() > MAX_TRACKED && now - lastSweep > 1000) {
+            // many addresses must not grow the map without end: forget the ones neither waiting nor recent
+            lastSweep = now;
+            byAddressAndName.values().removeIf(record -> record.blockedUntil <= now && now - record.lastFailure > MINUTE_MS);
         }
-        byAddress.compute(address, (ignored, record) -> {
+        byAddressAndName.compute(address + "|" + name, (ignored, record) -> {
+            int overruns = record == null || now - record.lastFailure > QUIET_MS ? 0 : record.overruns;
             Record current = record == null || now - record.windowStart > MINUTE_MS
-                    ? new Record(now, 0, record == null ? 0 : record.overruns, 0) : record;
+                    ? new Record(now, 0, overruns, 0, now) : record;
             int failures = current.failures + 1;
             if (failures <= allowedPerMinute) {
-                return new Record(current.windowStart, failures, current.overruns, current.blockedUntil);
+                return new Record(current.windowStart, failures, overruns, current.blockedUntil, now);
             }
-            int overruns = current.overruns + 1;
-            long wait = Math.min(LONGEST_WAIT_MS, 1000L << Math.min(16, overruns - 1));
-            return new Record(now, 0, overruns, now + wait);
+            long wait = Math.min(LONGEST_WAIT_MS, 1000L << Math.min(16, overruns));
+            return new Record(now, 0, overruns + 1, now + wait, now);
         });
-    }
-
-    void succeeded(String address) {
-        byAddress.remove(address);
     }
 }

@@ -96,6 +96,12 @@ public final class ApiRequests {
 
     /** PostgreSQL away (readiness says so too): the client is told to retry, not handed a 500. */
     public void unavailable(Exchange exchange) throws Exception {
+        if (io.iotpipeline.store.StoreFailure.rejectedAsBadData(exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                Throwable.class))) {
+            // a value the database cannot read is the request's fault, not the database's absence
+            error(exchange, 400, "a parameter is out of the range the database reads");
+            return;
+        }
         error(exchange, 503, "the database is unavailable, retry later");
         exchange.getMessage().setHeader("Retry-After", "5");
     }

@@ -114,12 +114,15 @@ public final class FleetPage {
         try {
             if (key.equals("lastSeen")) {
                 java.time.OffsetDateTime.parse(value);
-            } else if (key.equals("readings")) {
-                Long.parseLong(value);
-            } else {
-                new java.math.BigDecimal(value);
+                return true;
             }
-            return true;
+            if (key.equals("readings")) {
+                Long.parseLong(value);
+                return true;
+            }
+            // a temperature the database can read back: float8 and a numeric of sane size
+            java.math.BigDecimal number = new java.math.BigDecimal(value);
+            return Double.isFinite(number.doubleValue()) && number.scale() <= 1000 && number.precision() <= 1000;
         } catch (RuntimeException e) {
             return false;
         }

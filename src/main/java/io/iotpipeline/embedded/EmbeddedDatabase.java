@@ -203,8 +203,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static Process watchdog(Path dir) throws IOException {
         String postmaster = Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim();
         long jvm = ProcessHandle.current().pid();
-        return new ProcessBuilder("sh", "-c", "while kill -0 " + jvm + " 2>/dev/null; do sleep 1; done; kill -INT "
-                + postmaster + " 2>/dev/null").redirectErrorStream(true)
+        // the pid is signalled only while it is still a postgres process (a pid can be reused once it has ended)
+        return new ProcessBuilder("sh", "-c", "while kill -0 " + jvm + " 2>/dev/null; do sleep 1; done; [ \"$(cat"
+                + " /proc/" + postmaster + "/comm 2>/dev/null)\" = postgres ] && kill -INT " + postmaster + " 2>/dev/null")
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 

@@ -37,14 +37,19 @@ public final class HttpEvents {
 
     /**
      * The accepted events' readings as the columns {@code statements/posted-readings-refused.sql} reads (those of
-     * store_readings up to extraFields), to find the ones the consumer would refuse for what is stored already.
+     * store_readings up to extraFields, then each reading's stream again), to find the ones the consumer would refuse
+     * for what is stored already or for an eventOffset far from its stream's.
      */
     public List<Object> postedReadings(Exchange exchange) {
         List<io.iotpipeline.domain.DeviceReading> readings = new java.util.ArrayList<>();
         for (Object accepted : exchange.getProperty(ACCEPTED, List.class)) {
             readings.addAll(((PostedEvents.Accepted) accepted).readings());
         }
-        return ReadingColumns.of(readings, null).subList(0, 12);
+        List<Object> columns = ReadingColumns.of(readings, null);
+        List<Object> parameters = new java.util.ArrayList<>(columns.subList(0, 12));
+        // the request's streams once more (customerId, eventPublisher, eventOffset): a new stream's range
+        parameters.addAll(List.of(columns.get(1), columns.get(3), columns.get(2)));
+        return parameters;
     }
 
     /**

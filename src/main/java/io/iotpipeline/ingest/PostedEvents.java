@@ -140,7 +140,8 @@ public final class PostedEvents {
             String eventId = node.path("eventId").isTextual() ? node.path("eventId").asText() : null;
             Judged judged = judged(node, rules, limits.eventTimes(), now);
             List<String> reasons = judged.reasons();
-            if (reasons.isEmpty() && !eventIds.add(eventId)) {
+            // one UUID in upper and in lower case is one eventId
+            if (reasons.isEmpty() && !eventIds.add(eventId.toLowerCase(java.util.Locale.ROOT))) {
                 reasons = List.of("eventId " + ReadingRules.quote(eventId) + " appears twice in the request");
             }
             String json = node.toString();

@@ -155,6 +155,9 @@ public final class ReadingRules {
         if (event.eventOffset() == null) {
             throw new InvalidEventException("eventOffset is missing");
         }
+        if (!isEventOffset(event.eventOffset())) {
+            throw new InvalidEventException("eventOffset " + event.eventOffset() + " is outside 0 to " + MAX_EVENT_OFFSET);
+        }
         requireText("eventPublisher", event.eventPublisher(), MAX_PUBLISHER);
         requireText("customerId", event.customerId(), MAX_CUSTOMER_ID);
         if (!Ids.isId(event.customerId())) {
@@ -233,9 +236,19 @@ public final class ReadingRules {
         return range != null && Double.isFinite(temperature) && range.contains(temperature);
     }
 
+    /**
+     * The largest eventOffset, 2^53 - 1: every offset stays exact as a JSON number in any client (the dashboard), and
+     * a stream's offset arithmetic (gaps, jumps) can never overflow a bigint.
+     */
+    static final long MAX_EVENT_OFFSET = 9_007_199_254_740_991L;
+
+    static boolean isEventOffset(long offset) {
+        return offset >= 0 && offset <= MAX_EVENT_OFFSET;
+    }
+
     /** Whether the event-level fields, already of the right JSON types, pass {@link #checkEvent} as they are. */
-    static boolean isValidEvent(String eventId, String eventPublisher, String customerId) {
-        return isUuid(eventId) && eventPublisher != null && Ids.isId(customerId)
+    static boolean isValidEvent(String eventId, String eventPublisher, String customerId, long eventOffset) {
+        return isUuid(eventId) && eventPublisher != null && Ids.isId(customerId) && isEventOffset(eventOffset)
                 && lengthProblem("eventPublisher", eventPublisher, MAX_PUBLISHER) == null;
     }
 
@@ -498,14 +511,15 @@ public final class ReadingRules {
     }
 
     /**
-     * The index of the first control character (C0, DEL, C1) or bidirectional formatting character (U+200E/F,
-     * U+202A..E, U+2066..9), or -1: such characters forge log lines or reverse the text a dashboard shows.
+     * The index of the first control character (C0, DEL, C1), line or paragraph separator (U+2028/9) or
+     * bidirectional formatting character (U+061C, U+200E/F, U+202A..E, U+2066..9), or -1: such characters forge log lines or reverse the text a dashboard shows.
      */
     static int controlCharacter(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u200E' || c == '\u200F' || c == '\u061C'
-                    || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
+                    || c == '\u2028' || c == '\u2029' || (c >= '\u202A' && c <= '\u202E')
+                    || (c >= '\u2066' && c <= '\u2069')) {
                 return i;
             }
         }

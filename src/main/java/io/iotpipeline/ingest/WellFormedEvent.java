@@ -101,7 +101,7 @@ final class WellFormedEvent {
             }
             if (token != JsonToken.END_OBJECT || seen != ALL_FIELDS || devices == null || devices.isEmpty()
                     || json.nextToken() != null || eventTime == null
-                    || !ReadingRules.isValidEvent(eventId, publisher, customerId)) {
+                    || !ReadingRules.isValidEvent(eventId, publisher, customerId, eventOffset)) {
                 return false;
             }
             LocalDateTime time = ReadingRules.parseEventTime(eventTime);

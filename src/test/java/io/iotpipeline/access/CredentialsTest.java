@@ -86,22 +86,28 @@ class CredentialsTest {
     }
 
     @Test
-    void wrongCredentialsMakeAnAddressWaitLongerEachTime() {
+    void guessesAtOneNameMakeThatNameWaitLongerEachTimeAndNothingElse() {
         long[] now = {0};
         FailedLogins logins = new FailedLogins(3, () -> now[0]);
         for (int i = 0; i < 3; i++) {
-            logins.failed("10.0.0.1");
+            logins.failed("10.0.0.1", "user:operator");
         }
-        assertEquals(0, logins.secondsToWait("10.0.0.1"));
-        logins.failed("10.0.0.1");
-        assertEquals(1, logins.secondsToWait("10.0.0.1"));
-        assertEquals(0, logins.secondsToWait("10.0.0.2"), "another address is not held back");
+        assertEquals(0, logins.secondsToWait("10.0.0.1", "user:operator"));
+        logins.failed("10.0.0.1", "user:operator");
+        assertEquals(1, logins.secondsToWait("10.0.0.1", "user:operator"));
+        assertEquals(0, logins.secondsToWait("10.0.0.2", "user:operator"), "another address is not held back");
+        assertEquals(0, logins.secondsToWait("10.0.0.1", "user:reader"), "nor another name behind the same proxy");
         now[0] += 1000;
         for (int i = 0; i < 4; i++) {
-            logins.failed("10.0.0.1");
+            logins.failed("10.0.0.1", "user:operator");
         }
-        assertEquals(2, logins.secondsToWait("10.0.0.1"), "the second overrun waits twice as long");
-        logins.succeeded("10.0.0.1");
-        assertEquals(0, logins.secondsToWait("10.0.0.1"));
+        assertEquals(2, logins.secondsToWait("10.0.0.1", "user:operator"), "the second overrun waits twice as long");
+        now[0] += 11 * 60_000;
+        for (int i = 0; i < 4; i++) {
+            logins.failed("10.0.0.1", "user:operator");
+        }
+        assertEquals(1, logins.secondsToWait("10.0.0.1", "user:operator"), "ten quiet minutes forget the overruns");
+        assertEquals("user:operator", Credentials.claimedName(basic("operator", "x")));
+        assertEquals("key", Credentials.claimedName("Bearer abc"));
     }
 }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -546,6 +547,15 @@ class SecurityIT {
                 restoreMessageSize(admin, topicResource);
                 throw intruded;
             }
+            // the same port with the login answers: the refusal above is the listener's, not a wrong port
+            Map<String, Object> signedIn = new java.util.HashMap<>(anonymous);
+            signedIn.put("security.protocol", "SASL_PLAINTEXT");
+            signedIn.put("sasl.mechanism", "PLAIN");
+            signedIn.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                    + ProductionPath.KAFKA_USER + "\" password=\"" + path.kafkaPassword + "\";");
+            try (var controller = org.apache.kafka.clients.admin.Admin.create(signedIn)) {
+                assertNotNull(controller.describeCluster().clusterId().get(20, java.util.concurrent.TimeUnit.SECONDS));
+            }
             // an operator with the broker's credentials lowers the limit: readiness must say events cannot be published
             admin.incrementalAlterConfigs(shrink).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
             try {
@@ -599,8 +609,9 @@ class SecurityIT {
             String url = "jdbc:postgresql://localhost:" + postgres + "/postgres";
             org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
                     () -> java.sql.DriverManager.getConnection(url, "postgres", "").close(), "no password, no connection");
-            assertFalse(Files.exists(java.nio.file.Path.of("/tmp/.s.PGSQL." + postgres)), "no Unix socket");
             Rows app_ = new Rows(url, credentials.appUser(), credentials.appPassword());
+            assertEquals("", app_.query("SHOW unix_socket_directories").get(0).get("unix_socket_directories"),
+                    "no Unix socket anywhere");
             assertEquals(0, app_.count("select count(*) from pg_roles where rolname = current_user and rolsuper"),
                     "the app's role is no superuser");
             org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
@@ -749,6 +760,14 @@ class SecurityIT {
                 .header("Content-Type", "application/json").header("X-API-Key", TENANT_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(forged)).build());
         assertEquals(409, jump.statusCode(), jump.body());
+        // a stream not stored yet: its offsets within one request are held to the same bound
+        HttpResponse<String> fresh = send(HttpRequest.newBuilder(path.http(pipeline, "/api/events"))
+                .header("Content-Type", "application/json").header("X-API-Key", TENANT_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("[" + TestEvent.of(java.util.UUID.randomUUID().toString())
+                        .customer(TENANT).publisher("fresh").offset(0).timeNow().device("D003", 21, "C", "SUCCESS").json()
+                        + "," + TestEvent.of(java.util.UUID.randomUUID().toString()).customer(TENANT).publisher("fresh")
+                        .offset(999_999_999_999_999L).timeNow().device("D003", 21, "C", "SUCCESS").json() + "]")).build());
+        assertEquals(409, fresh.statusCode(), fresh.body());
         path.topic("device_stream").send(TENANT, forged);
         Eventually.await(Duration.ofSeconds(60), "the forged offset's dead letter", () -> rows.count(
                 "select count(*) from iot_dead_letters where reason like 'eventOffset 999999999999999 is more than%'") == 1);
@@ -806,6 +825,7 @@ class SecurityIT {
         assertEquals(400, tampered.statusCode(), tampered.body());
         // an HTTP header named like a filter does not filter
         JsonNode all = json(send(path.asReader(pipeline, "/api/devices").build()));
+        assertTrue(all.path("total").asLong() > 0, "devices to filter");
         JsonNode withHeader = json(send(path.asReader(pipeline, "/api/devices").header("customerId", "CI00999").build()));
         assertEquals(all.path("total").asLong(), withHeader.path("total").asLong(), withHeader.toString());
         // the replay names a redirect instead of calling it a rejection
@@ -828,16 +848,18 @@ class SecurityIT {
         } finally {
             redirector.stop(0);
         }
-        // wrong passwords: after a few dozen the address waits, told for how long; then the right one works again
+        // guesses at the operator's password: after a few dozen that name waits, told for how long, although the
+        // guesser also sends valid reader requests (they clear nothing), and the reader is not locked out meanwhile
         HttpResponse<String> last = null;
         for (int i = 0; i < 60 && (last == null || last.statusCode() != 429); i++) {
-            last = send(HttpRequest.newBuilder(path.http(pipeline, "/api/status"))
-                    .header("Authorization", ProductionPath.basic(ProductionPath.READ_USER, "guess-" + i)).build());
+            last = send(path.asOperator(pipeline, "/observe/metrics").setHeader("Authorization",
+                    ProductionPath.basic(ProductionPath.OPERATE_USER, "guess-" + i)).build());
+            assertEquals(200, send(path.asReader(pipeline, "/api/status").build()).statusCode(), "the reader meanwhile");
         }
         assertEquals(429, last.statusCode(), "wrong passwords are slowed down");
         long wait = Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow());
         Thread.sleep(wait * 1000 + 200);
-        assertEquals(200, send(path.asReader(pipeline, "/api/status").build()).statusCode());
+        assertEquals(200, send(path.asOperator(pipeline, "/observe/metrics").build()).statusCode());
     }
 
     // ---- helpers ----
