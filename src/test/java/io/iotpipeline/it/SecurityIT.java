@@ -610,8 +610,8 @@ class SecurityIT {
             org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
                     () -> java.sql.DriverManager.getConnection(url, "postgres", "").close(), "no password, no connection");
             Rows app_ = new Rows(url, credentials.appUser(), credentials.appPassword());
-            assertEquals("", app_.query("SHOW unix_socket_directories").get(0).get("unix_socket_directories"),
-                    "no Unix socket anywhere");
+            assertEquals("", new Rows(url, "postgres", credentials.superuserPassword()).query(
+                    "SHOW unix_socket_directories").get(0).get("unix_socket_directories"), "no Unix socket anywhere");
             assertEquals(0, app_.count("select count(*) from pg_roles where rolname = current_user and rolsuper"),
                     "the app's role is no superuser");
             org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
@@ -710,8 +710,9 @@ class SecurityIT {
     @Test
     void tenUnstorableReadingsInTenThousandAreRefusedByTheRulesNotByTheInsert() throws Exception {
         Rows rows = path.rows();
-        long clean = drainSeconds(rows, "CI09105", false);
+        // the batch with the bad readings drains first, on the colder pipeline: the comparison leans against the fix
         long withBad = drainSeconds(rows, "CI09106", true);
+        long clean = drainSeconds(rows, "CI09105", false);
         System.out.println("security: 10,000 readings with 10 unstorable ones stored in " + withBad + " ms, without them in "
                 + clean + " ms (" + String.format(java.util.Locale.ROOT, "%.2f", (double) withBad / Math.max(1, clean))
                 + "x)");
