@@ -2,10 +2,10 @@
 # End-to-end ingest throughput on the embedded Kafka broker and PostgreSQL (all on this machine).
 # Phase 1 fills device_stream with EVENTS simulated events while the store routes are off; phase 2 starts the
 # pipeline with the simulator off and times how fast the ingest and store routes drain the backlog into PostgreSQL.
-# Usage: bash bench/ingest-throughput.sh   (EVENTS=100000 by default; needs target/iot-pipeline.jar)
+# Usage: bash bench/ingest-throughput.sh   (EVENTS=100000 by default; JAR=another build to compare; needs target/iot-pipeline.jar)
 set -euo pipefail
 EVENTS=${EVENTS:-100000}
-JAR=$(cd "$(dirname "$0")/.." && pwd)/target/iot-pipeline.jar
+JAR=${JAR:-$(cd "$(dirname "$0")/.." && pwd)/target/iot-pipeline.jar}
 [ -f "$JAR" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 WORK=$(mktemp -d)
 cd "$WORK"

@@ -84,6 +84,11 @@ BEGIN
     -- a send whose (eventId, deviceId) is held by a reading of another eventTime or other values is a conflict: not
     -- stored, and a dead letter says what is stored instead. Keys claimed above are not yet visible to this
     -- statement's reads of reading_keys, which see only the keys held before it: together they name the holder.
+    -- the sends that claimed nothing: none in the common case, every one on a replay; only these are looked up
+    unclaimed AS (
+        SELECT b.* FROM batch b
+        WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.eventId = b.eventId AND c.deviceId = b.deviceId
+                            AND c.eventTime = b.eventTime AND c.fingerprint = b.fingerprint)),
     conflicts AS (
         INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, eventId, deviceId, kafkaTopic,
                 kafkaPartition, kafkaOffset)
@@ -95,7 +100,7 @@ BEGIN
                            ELSE ' with other values' END
                    || '; a reading is stored once, this send is not',
                p.payload, length(p.payload), b.eventId::text, b.deviceId, b.kafkaTopic, b.kafkaPartition, b.kafkaOffset
-        FROM batch b
+        FROM unclaimed b
         LEFT JOIN claimed c ON c.eventId = b.eventId AND c.deviceId = b.deviceId
         LEFT JOIN reading_keys k ON k.eventId = b.eventId AND k.deviceId = b.deviceId
         CROSS JOIN LATERAL (SELECT json_build_object('eventId', b.eventId, 'customerId', b.customerId,
@@ -236,7 +241,7 @@ BEGIN
             readings     = r.readings + excluded.readings,
             lateReadings = r.lateReadings + excluded.lateReadings)
     SELECT (SELECT count(*) FROM inserted),
-           (SELECT array_agg(b.position) FROM batch b
+           (SELECT array_agg(b.position) FROM unclaimed b
             WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.eventId = b.eventId AND c.deviceId = b.deviceId)
               AND NOT EXISTS (SELECT 1 FROM reading_keys k WHERE k.eventId = b.eventId AND k.deviceId = b.deviceId))
     INTO rows_added, unresolved;
