@@ -1,8 +1,7 @@
-package io.iotpipeline.ops;
+package io.iotpipeline.ingest;
 
 import java.util.Map;
 
-import io.iotpipeline.ingest.PublishFailures;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
