@@ -7,6 +7,27 @@
 -- event_streams, so no event costs a probe of the table. anomalies (JSON, may be NULL) are the detectors' findings
 -- for the batch: each is stored only if its reading is, so a batch read again adds no finding. A repeatable migration: Flyway runs it again whenever this
 -- file changes, after the versioned scripts, so the function has one definition to edit.
+-- What store_readings writes into a dead letter of a reading it refuses: the key (its Kafka record, the kind of
+-- refusal and the reading, so a replay adds nothing), the reading as JSON, and a conflict's reason. Plain SQL
+-- functions: the planner inlines them.
+CREATE OR REPLACE FUNCTION refused_reading_key(topic text, part integer, record_offset bigint, kind text,
+        event_id uuid, device_id text) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT concat_ws('', coalesce(topic, '?'), '/', part, '@', record_offset, '#', kind, ':', event_id, '/', device_id) $$;
+
+CREATE OR REPLACE FUNCTION refused_reading_payload(event_id uuid, customer_id text, event_offset bigint,
+        publisher text, event_time timestamp, device_id text, measure text, status text, temperature double precision,
+        extra_fields jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT json_build_object('eventId', event_id, 'customerId', customer_id, 'eventOffset', event_offset,
+          'eventPublisher', publisher, 'eventTime', event_time, 'deviceId', device_id, 'measure', measure,
+          'status', status, 'temperature', temperature, 'extraFields', extra_fields)::text $$;
+
+CREATE OR REPLACE FUNCTION conflict_reason(event_id uuid, device_id text, stored_time timestamp, sent_time timestamp)
+    RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT 'CONFLICT: reading (eventId ' || event_id || ', deviceId ' || device_id || ') is already stored'
+          || CASE WHEN stored_time <> sent_time THEN ' with eventTime ' || stored_time || ', not ' || sent_time
+                  ELSE ' with other values' END
+          || '; a reading is stored once, this send is not' $$;
+
 CREATE OR REPLACE FUNCTION store_readings(
         event_ids uuid[], customer_ids text[], event_offsets bigint[], publishers text[], event_times timestamp[],
         device_ids text[], measures text[], statuses text[], temperatures double precision[],
@@ -49,17 +70,14 @@ BEGIN
     jump_letters AS (
         INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, eventId, deviceId, kafkaTopic,
                 kafkaPartition, kafkaOffset)
-        SELECT concat_ws('', coalesce(j.kafkaTopic, '?'), '/', j.kafkaPartition, '@', j.kafkaOffset,
-                         '#offset-jump:', j.eventId, '/', j.deviceId),
+        SELECT refused_reading_key(j.kafkaTopic, j.kafkaPartition, j.kafkaOffset, 'offset-jump', j.eventId, j.deviceId),
                'eventOffset ' || j.eventOffset || ' is more than ' || max_jump || ' outside the offsets '
                    || j.firstOffset || ' to ' || j.lastOffset || ' seen from customer ' || j.customerId
                    || ' and publisher ' || j.eventPublisher || ' (streams.maxOffsetJump)',
                p.payload, length(p.payload), j.eventId::text, j.deviceId, j.kafkaTopic, j.kafkaPartition, j.kafkaOffset
         FROM jumps j
-        CROSS JOIN LATERAL (SELECT json_build_object('eventId', j.eventId, 'customerId', j.customerId,
-                'eventOffset', j.eventOffset, 'eventPublisher', j.eventPublisher, 'eventTime', j.eventTime,
-                'deviceId', j.deviceId, 'measure', j.measure, 'status', j.status, 'temperature', j.temperature,
-                'extraFields', j.extraFields)::text AS payload) p
+        CROSS JOIN LATERAL (SELECT refused_reading_payload(j.eventId, j.customerId, j.eventOffset, j.eventPublisher,
+                j.eventTime, j.deviceId, j.measure, j.status, j.temperature, j.extraFields) AS payload) p
         ORDER BY 1
         ON CONFLICT (deadLetterKey) DO NOTHING),
     batch AS (
@@ -84,32 +102,25 @@ BEGIN
         ON CONFLICT (eventId, deviceId, eventTime) DO NOTHING
         RETURNING eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
                   temperatureCelsius, late, kafkaTopic, kafkaPartition),
-    -- a send whose (eventId, deviceId) is held by a reading of another eventTime or other values is a conflict: not
-    -- stored, and a dead letter says what is stored instead. Keys claimed above are not yet visible to this
-    -- statement's reads of reading_keys, which see only the keys held before it: together they name the holder.
     -- the sends that claimed nothing: none in the common case, every one on a replay; only these are looked up
     unclaimed AS (
         SELECT b.* FROM batch b
         WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.eventId = b.eventId AND c.deviceId = b.deviceId
                             AND c.eventTime = b.eventTime AND c.fingerprint = b.fingerprint)),
+    -- a send whose (eventId, deviceId) is held by a reading of another eventTime or other values is a conflict: not
+    -- stored, and a dead letter says what is stored instead. Keys claimed above are not yet visible to this
+    -- statement's reads of reading_keys, which see only the keys held before it: together they name the holder.
     conflicts AS (
         INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, eventId, deviceId, kafkaTopic,
                 kafkaPartition, kafkaOffset)
-        SELECT concat_ws('', coalesce(b.kafkaTopic, '?'), '/', b.kafkaPartition, '@', b.kafkaOffset,
-                         '#conflict:', b.eventId, '/', b.deviceId),
-               'CONFLICT: reading (eventId ' || b.eventId || ', deviceId ' || b.deviceId || ') is already stored'
-                   || CASE WHEN coalesce(c.eventTime, k.eventTime) <> b.eventTime
-                           THEN ' with eventTime ' || coalesce(c.eventTime, k.eventTime) || ', not ' || b.eventTime
-                           ELSE ' with other values' END
-                   || '; a reading is stored once, this send is not',
+        SELECT refused_reading_key(b.kafkaTopic, b.kafkaPartition, b.kafkaOffset, 'conflict', b.eventId, b.deviceId),
+               conflict_reason(b.eventId, b.deviceId, coalesce(c.eventTime, k.eventTime), b.eventTime),
                p.payload, length(p.payload), b.eventId::text, b.deviceId, b.kafkaTopic, b.kafkaPartition, b.kafkaOffset
         FROM unclaimed b
         LEFT JOIN claimed c ON c.eventId = b.eventId AND c.deviceId = b.deviceId
         LEFT JOIN reading_keys k ON k.eventId = b.eventId AND k.deviceId = b.deviceId
-        CROSS JOIN LATERAL (SELECT json_build_object('eventId', b.eventId, 'customerId', b.customerId,
-                'eventOffset', b.eventOffset, 'eventPublisher', b.eventPublisher, 'eventTime', b.eventTime,
-                'deviceId', b.deviceId, 'measure', b.measure, 'status', b.status, 'temperature', b.temperature,
-                'extraFields', b.extraFields)::text AS payload) p
+        CROSS JOIN LATERAL (SELECT refused_reading_payload(b.eventId, b.customerId, b.eventOffset, b.eventPublisher,
+                b.eventTime, b.deviceId, b.measure, b.status, b.temperature, b.extraFields) AS payload) p
         WHERE coalesce(c.eventId, k.eventId) IS NOT NULL
           AND (coalesce(c.eventTime, k.eventTime), coalesce(c.fingerprint, k.fingerprint))
               IS DISTINCT FROM (b.eventTime, b.fingerprint)
@@ -253,19 +264,16 @@ BEGIN
     IF unresolved IS NOT NULL THEN
         INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, eventId, deviceId, kafkaTopic,
                 kafkaPartition, kafkaOffset)
-        SELECT concat_ws('', coalesce(b.kafkaTopic, '?'), '/', b.kafkaPartition, '@', b.kafkaOffset,
-                         '#conflict:', b.eventId, '/', b.deviceId),
-               'CONFLICT: reading (eventId ' || b.eventId || ', deviceId ' || b.deviceId || ') is already stored'
-                   || CASE WHEN k.eventTime <> b.eventTime
-                           THEN ' with eventTime ' || k.eventTime || ', not ' || b.eventTime
-                           ELSE ' with other values' END
-                   || '; a reading is stored once, this send is not',
-               NULL, 0, b.eventId::text, b.deviceId, b.kafkaTopic, b.kafkaPartition, b.kafkaOffset
+        SELECT refused_reading_key(b.kafkaTopic, b.kafkaPartition, b.kafkaOffset, 'conflict', b.eventId, b.deviceId),
+               conflict_reason(b.eventId, b.deviceId, k.eventTime, b.eventTime),
+               p.payload, length(p.payload), b.eventId::text, b.deviceId, b.kafkaTopic, b.kafkaPartition, b.kafkaOffset
         FROM unnest(event_ids, customer_ids, event_offsets, publishers, event_times, device_ids, measures, statuses,
                     temperatures, extra_fields, topics, partitions, offsets) WITH ORDINALITY
             AS b(eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
                  extraFields, kafkaTopic, kafkaPartition, kafkaOffset, position)
         JOIN reading_keys k ON k.eventId = b.eventId AND k.deviceId = b.deviceId
+        CROSS JOIN LATERAL (SELECT refused_reading_payload(b.eventId, b.customerId, b.eventOffset, b.eventPublisher,
+                b.eventTime, b.deviceId, b.measure, b.status, b.temperature, b.extraFields) AS payload) p
         WHERE b.position = ANY (unresolved)
           AND (k.eventTime, k.fingerprint) IS DISTINCT FROM (b.eventTime, reading_fingerprint(b.customerId,
                 b.eventOffset, b.eventPublisher, b.measure, b.status, b.temperature, b.extraFields))

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+
+import io.iotpipeline.domain.Ids;
 
 /**
  * Ingest keys bound to customers ({@code ingest.http.customerKeys}, usually from a file): one entry a line (or
@@ -12,8 +13,6 @@ import java.util.regex.Pattern;
  * the first {@code =}. Blank lines and lines starting with {@code #} are skipped.
  */
 final class CustomerKeys {
-
-    private static final Pattern CUSTOMER = Pattern.compile("[A-Za-z0-9_.:-]{1,20}");
 
     private CustomerKeys() {
     }
@@ -35,11 +34,10 @@ final class CustomerKeys {
             Set<String> customers = equals < 0 ? Set.of() : Set.copyOf(Arrays.stream(trimmed.substring(0, equals)
                     .split(",")).map(String::trim).filter(id -> !id.isEmpty()).toList());
             if (key.length() < 16 || customers.isEmpty()
-                    || !customers.stream().allMatch(id -> CUSTOMER.matcher(id).matches())) {
+                    || !customers.stream().allMatch(Ids::isId)) {
                 // never the entry itself: it holds a key
                 throw new IllegalArgumentException("ingest.http.customerKeys entry " + line + " must read"
-                        + " 'CI00100,CI00101 = <key of at least 16 characters>' with customerIds of 1 to 20 letters,"
-                        + " digits or _.:-");
+                        + " 'CI00100,CI00101 = <key of at least 16 characters>' with customerIds of " + Ids.DESCRIPTION);
             }
             if (keys.put(key, customers) != null) {
                 throw new IllegalArgumentException("ingest.http.customerKeys entry " + line + " repeats a key");

@@ -1,12 +1,11 @@
 package io.iotpipeline.analytics;
 
-import java.time.Clock;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.iotpipeline.ingest.PipelineClock;
 import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.ops.PipelineCounters;
 import org.apache.camel.Exchange;
@@ -31,15 +30,10 @@ public final class BatchLateness {
     public List<?> classify(Exchange batch) {
         LatenessPolicy.Classified classified = policy.classify(batch.getVariable(READINGS, List.class),
                 watermarks(batch.getMessage().getBody(List.class)),
-                LocalDateTime.now(clock(batch).withZone(ZoneOffset.UTC)));
+                PipelineClock.nowUtc(batch));
         batch.setVariable(DEAD_LETTERS, classified.deadLetters());
         PipelineCounters.of(batch).lateReadings(classified.late());
         return classified.readings();
-    }
-
-    /** The pipeline clock, bound as "clock" (tests bind one they can move). */
-    public static Clock clock(Exchange exchange) {
-        return exchange.getContext().getRegistry().lookupByNameAndType("clock", Clock.class);
     }
 
     static Map<LatenessPolicy.Stream, LocalDateTime> watermarks(List<Map<String, Object>> rows) {

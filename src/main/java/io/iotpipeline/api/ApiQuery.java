@@ -52,11 +52,6 @@ public final class ApiQuery {
         return values;
     }
 
-    /** Whether the text is an id of the wire format ({@link io.iotpipeline.domain.Ids}). */
-    public static boolean isId(String text) {
-        return text != null && ID.matcher(text).matches();
-    }
-
     /** A value already read and checked. */
     public Object value(String name) {
         return values.get(name);

@@ -95,8 +95,8 @@ public final class FleetPage {
             }
             String afterValue = decoded.get(1).isNull() ? null : decoded.get(1).asText();
             // a tampered cursor is the client's mistake (400), not a statement the database refuses (503)
-            if (!isSortValue(sort, afterValue) || !ApiQuery.isId(decoded.get(2).asText())
-                    || !ApiQuery.isId(decoded.get(3).asText())) {
+            if (!isSortValue(sort, afterValue) || !io.iotpipeline.domain.Ids.isId(decoded.get(2).asText())
+                    || !io.iotpipeline.domain.Ids.isId(decoded.get(3).asText())) {
                 return null;
             }
             return position(afterValue, decoded.get(2).asText(), decoded.get(3).asText());

@@ -115,7 +115,7 @@ public final class HttpEvents {
         PostedEvents events;
         try {
             events = PostedEvents.judge(body, registry.lookupByNameAndType("readingRules", ReadingRules.class),
-                    limits, MqttEvents.now(exchange));
+                    limits, PipelineClock.nowUtc(exchange));
         } catch (PostedEvents.UnreadableRequestException e) {
             answer(exchange, 400, Map.of("error", e.getMessage()));
             return;

@@ -37,7 +37,7 @@ public final class MqttEvents {
         var registry = exchange.getContext().getRegistry();
         try {
             PostedEvents events = PostedEvents.judge(payload == null ? new byte[0] : payload,
-                    registry.lookupByNameAndType("readingRules", ReadingRules.class), limits, now(exchange));
+                    registry.lookupByNameAndType("readingRules", ReadingRules.class), limits, PipelineClock.nowUtc(exchange));
             accepted = events.accepted();
             for (PostedEvents.Rejected rejected : events.rejected()) {
                 deadLetters.add(new DeadLetter(key + "#" + rejected.index(), "MQTT event " + rejected.index() + ": "
@@ -50,12 +50,5 @@ public final class MqttEvents {
         exchange.setProperty(DEAD_LETTERS, deadLetters);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(EventRecords.ofAccepted(exchange, accepted));
-    }
-
-    /** The pipeline clock (bound as "clock"; tests bind one they can move), in UTC. */
-    static java.time.LocalDateTime now(Exchange exchange) {
-        java.time.Clock clock = exchange.getContext().getRegistry().lookupByNameAndType("clock", java.time.Clock.class);
-        return java.time.LocalDateTime.now((clock == null ? java.time.Clock.systemUTC() : clock)
-                .withZone(java.time.ZoneOffset.UTC));
     }
 }

@@ -30,7 +30,7 @@ public final class PublishFailures {
 
     public void failed(Throwable error) {
         Failing now = failing;
-        String reason = error == null ? "unknown error" : firstLine(error);
+        String reason = error == null ? "unknown error" : io.iotpipeline.store.StoreFailure.firstLine(error);
         failing = new Failing(now == null ? Instant.now() : now.since(), reason);
     }
 
@@ -48,15 +48,5 @@ public final class PublishFailures {
     /** null while publishing succeeds. */
     public Failing failing() {
         return failing;
-    }
-
-    private static String firstLine(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getClass().getSimpleName() + ": " + root.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

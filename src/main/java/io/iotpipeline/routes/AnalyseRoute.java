@@ -12,6 +12,7 @@ import io.iotpipeline.analytics.BatchLateness;
 import io.iotpipeline.analytics.LatenessPolicy;
 import io.iotpipeline.config.Settings;
 import io.iotpipeline.domain.DeviceStateChange;
+import io.iotpipeline.ingest.PipelineClock;
 import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.store.DatabaseRetries;
 import org.apache.camel.Exchange;
@@ -95,7 +96,7 @@ public class AnalyseRoute extends RouteBuilder {
     }
 
     static Clock clock(Exchange exchange) {
-        return BatchLateness.clock(exchange);
+        return PipelineClock.of(exchange);
     }
 
     @SuppressWarnings("unchecked")
