@@ -18,15 +18,18 @@ public final class AnomalyState {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnomalyState.class);
 
-    // one short walk of the (deviceId, eventTime) index per known device, not a sort of the last hour's readings
-    static final String LATEST_READINGS = "SELECT r.customerId, r.deviceId, r.eventId, r.eventTime,"
-            + " r.temperatureCelsius, r.status FROM device_health h CROSS JOIN LATERAL ("
-            + "SELECT customerId, deviceId, eventId, eventTime, temperatureCelsius, status FROM iot_device_events e"
-            + " WHERE e.deviceId = h.deviceId AND e.customerId = h.customerId"
-            + " AND e.eventTime > (now() AT TIME ZONE 'UTC') - make_interval(hours => ?)"
-            + " ORDER BY e.eventTime DESC LIMIT ?) r ORDER BY r.eventTime";
+    static final String LATEST_READINGS = statement("statements/latest-readings-per-device.sql");
 
     private AnomalyState() {
+    }
+
+    private static String statement(String resource) {
+        try (var in = AnomalyState.class.getClassLoader().getResourceAsStream(resource)) {
+            return new String(java.util.Objects.requireNonNull(in, resource).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static AnomalyDetectors rebuilt(AnomalyDetectors detectors, DataSource dataSource, int readingsPerDevice,

@@ -29,34 +29,9 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public class AnalyseRoute extends RouteBuilder {
 
-    static final String LOAD_WATERMARKS = "SELECT kafkaTopic AS \"topic\", kafkaPartition AS \"partition\","
-            + " CAST(maxEventTime AS text) AS \"maxEventTime\" FROM stream_watermarks";
 
-    // The UPDATE re-checks lastSeen after waiting for a row lock, so a device whose reading is being stored right now
-    // is not marked SILENT.
-    static final String MARK_SILENT_DEVICES = "WITH silenced AS ("
-            + " UPDATE device_health SET previousState = state, state = 'SILENT',"
-            + " since = lastSeen + make_interval(secs => CAST(:#thresholdSeconds AS double precision))"
-            + " WHERE state = 'ONLINE' AND lastSeen < :#silentBefore RETURNING customerId, deviceId, since)"
-            + " INSERT INTO device_state_changes (customerId, deviceId, state, previousState, changedAt)"
-            + " SELECT customerId, deviceId, 'SILENT', 'ONLINE', since FROM silenced ORDER BY 1, 2";
 
-    // Taking the unlogged changes and marking them logged is one statement: with several instances each change is
-    // logged by exactly one of them.
-    static final String TAKE_UNLOGGED_STATE_CHANGES = "WITH taken AS ("
-            + " UPDATE device_state_changes c SET loggedAt = now() FROM device_health h"
-            + " WHERE c.loggedAt IS NULL AND h.customerId = c.customerId AND h.deviceId = c.deviceId"
-            + " RETURNING c.changeId, c.customerId, c.deviceId, c.state, c.previousState, c.changedAt, h.lastSeen)"
-            + " SELECT customerId AS \"customerId\", deviceId AS \"deviceId\", state AS \"state\","
-            + " previousState AS \"previousState\", changedAt AS \"changedAt\", lastSeen AS \"lastSeen\""
-            + " FROM taken ORDER BY changeId";
 
-    static final String TAKE_CHANGED_GAPS = "WITH changed AS ("
-            + " UPDATE event_streams SET reportedMissing = missingEvents WHERE missingEvents <> reportedMissing"
-            + " RETURNING customerId, eventPublisher, firstOffset, lastOffset, eventsSeen, missingEvents)"
-            + " SELECT customerId AS \"customerId\", eventPublisher AS \"eventPublisher\", firstOffset AS \"firstOffset\","
-            + " lastOffset AS \"lastOffset\", eventsSeen AS \"eventsSeen\", missingEvents AS \"missingEvents\""
-            + " FROM changed ORDER BY 1, 2";
 
     @Override
     public void configure() {
@@ -68,7 +43,7 @@ public class AnalyseRoute extends RouteBuilder {
         bindToRegistry("batchLateness", new BatchLateness(lateness));
         from("direct:classify-lateness").routeId("classify-lateness").startupOrder(6)
                 .setVariable(BatchLateness.READINGS, body()).id("keep-batch-readings")
-                .to("sql:" + LOAD_WATERMARKS + "?dataSource=#dataSource&outputType=SelectList").id("load-watermarks")
+                .to("sql:classpath:statements/load-watermarks.sql?dataSource=#dataSource&outputType=SelectList").id("load-watermarks")
                 .bean("batchLateness", "classify").id("classify-by-event-time")
                 .split(variable(BatchLateness.DEAD_LETTERS)).stopOnException().id("split-too-late-or-early")
                     .to("direct:store-dead-letter").id("store-too-late-or-early")
@@ -79,15 +54,15 @@ public class AnalyseRoute extends RouteBuilder {
                 .setBody(exchange -> Map.of(
                         "silentBefore", OffsetDateTime.now(clock(exchange).withZone(ZoneOffset.UTC)).minus(silentAfter),
                         "thresholdSeconds", silentAfter.toSeconds()))
-                .to("sql:" + MARK_SILENT_DEVICES + "?dataSource=#dataSource").id("mark-silent-devices")
-                .to("sql:" + TAKE_UNLOGGED_STATE_CHANGES + "?dataSource=#dataSource&outputType=SelectList")
+                .to("sql:classpath:statements/mark-silent-devices.sql?dataSource=#dataSource").id("mark-silent-devices")
+                .to("sql:classpath:statements/take-state-changes.sql?dataSource=#dataSource&outputType=SelectList")
                         .id("take-state-changes")
                 .process(AnalyseRoute::countStateChanges)
                 .setBody(exchange -> DeviceStateChange.logLines(changes(exchange)))
                 .split(body())
                     .log(LoggingLevel.INFO, "io.iotpipeline.devices", "${body}")
                 .end()
-                .to("sql:" + TAKE_CHANGED_GAPS + "?dataSource=#dataSource&outputType=SelectList").id("take-stream-gaps")
+                .to("sql:classpath:statements/take-stream-gaps.sql?dataSource=#dataSource&outputType=SelectList").id("take-stream-gaps")
                 .split(body())
                     .log(LoggingLevel.INFO, "io.iotpipeline.devices", "Event stream ${body[customerId]}/"
                             + "${body[eventPublisher]}: ${body[missingEvents]} events missing between eventOffset"

@@ -20,20 +20,7 @@ public class DetectRoute extends RouteBuilder {
     /** The exchange variable with the batch's findings, as JSON rows for store_readings. */
     static final String ANOMALIES = BatchJudge.ANOMALIES;
 
-    // Claimed first, marked sent after the send: an instance that dies in between leaves a claim that another one
-    // (or this one, restarted) takes over after a minute, so an alert is delayed, not lost.
-    static final String TAKE_UNSENT_ANOMALIES = "UPDATE device_anomalies a SET alertClaimedAt = now() FROM ("
-            + " SELECT eventId, deviceId, detector FROM device_anomalies WHERE alertedAt IS NULL"
-            + " AND (alertClaimedAt IS NULL OR alertClaimedAt < now() - interval '1 minute')"
-            + " ORDER BY detectedAt LIMIT 500 FOR UPDATE SKIP LOCKED) t"
-            + " WHERE a.eventId = t.eventId AND a.deviceId = t.deviceId AND a.detector = t.detector"
-            + " RETURNING CAST(a.eventId AS text) AS \"eventId\", a.deviceId AS \"deviceId\", a.detector AS \"detector\","
-            + " a.customerId AS \"customerId\", a.score AS \"score\", a.expectedLow AS \"expectedLow\","
-            + " a.expectedHigh AS \"expectedHigh\", a.observed AS \"observed\","
-            + " to_char(a.eventTime, 'YYYY-MM-DD HH24:MI:SS.US') AS \"eventTime\"";
 
-    static final String MARK_ANOMALY_SENT = "UPDATE device_anomalies SET alertedAt = now()"
-            + " WHERE eventId = CAST(:#eventId AS uuid) AND deviceId = :#deviceId AND detector = :#detector";
 
     @Override
     public void configure() {
@@ -47,7 +34,7 @@ public class DetectRoute extends RouteBuilder {
 
         from("timer:publish-anomaly-alerts?period={{anomaly.alerts.pollMs}}").routeId("publish-anomaly-alerts")
                 .autoStartup("{{anomaly.enabled}}")
-                .to("sql:" + TAKE_UNSENT_ANOMALIES + "?dataSource=#dataSource&outputType=SelectList")
+                .to("sql:classpath:statements/take-unsent-anomalies.sql?dataSource=#dataSource&outputType=SelectList")
                         .id("take-unsent-anomalies")
                 .split(body()).stopOnException().id("each-anomaly")
                     .setVariable("anomaly", body()).id("keep-anomaly")
@@ -56,7 +43,7 @@ public class DetectRoute extends RouteBuilder {
                     .to("kafka:{{alerts.topic}}?requestRequiredAcks=all&enableIdempotence=true&synchronous=true")
                             .id("publish-anomaly-alert")
                     .setBody(variable("anomaly")).id("take-anomaly")
-                    .to("sql:" + MARK_ANOMALY_SENT + "?dataSource=#dataSource").id("mark-anomaly-sent")
+                    .to("sql:classpath:statements/mark-anomaly-sent.sql?dataSource=#dataSource").id("mark-anomaly-sent")
                     .bean("batchJudge", "countSent(*, ${variable.anomaly})").id("count-alert-sent")
                 .end();
     }

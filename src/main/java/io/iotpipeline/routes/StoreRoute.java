@@ -19,17 +19,6 @@ import org.springframework.dao.DataAccessException;
  */
 public class StoreRoute extends RouteBuilder {
 
-    // A row batch is one call with one typed array per column (ReadingColumns): the function inserts the rows and
-    // updates the analytics from exactly the rows it inserted, in one statement (sql/R__reading_analytics.sql).
-    // "#" is camel-sql's positional parameter in an endpoint URI.
-    static final String STORE_READINGS = "SELECT store_readings(CAST(# AS uuid[]), CAST(# AS text[]), #,"
-            + " CAST(# AS text[]), CAST(# AS timestamp[]), CAST(# AS text[]), CAST(# AS text[]), CAST(# AS text[]), #, #,"
-            + " #, CAST(# AS jsonb[]), CAST(# AS text[]), #, #, CAST(# AS timestamptz[]), #, CAST(# AS jsonb)) AS stored";
-
-    static final String INSERT_DEAD_LETTER = "INSERT INTO iot_dead_letters (deadLetterKey, reason, payload,"
-            + " payloadLength, eventId, deviceId, kafkaTopic, kafkaPartition, kafkaOffset)"
-            + " VALUES (:#deadLetterKey, :#reason, :#payload, :#payloadLength, :#eventId, :#deviceId, :#kafkaTopic,"
-            + " :#kafkaPartition, :#kafkaOffset) ON CONFLICT (deadLetterKey) DO NOTHING";
 
     @Override
     public void configure() {
@@ -76,7 +65,7 @@ public class StoreRoute extends RouteBuilder {
 
         from("direct:insert-readings").routeId("insert-readings").startupOrder(3)
                 .transform(method("readingStore", "columns")).id("readings-as-columns")
-                .to("sql:" + STORE_READINGS + "?dataSource=#dataSource&outputType=SelectOne").id("insert-readings-batch");
+                .to("sql:classpath:statements/store-readings.sql?dataSource=#dataSource&outputType=SelectOne").id("insert-readings-batch");
 
         // Row by row, the first reading of each event the database accepts counts the event (ReadingColumns): the
         // events already counted in this batch are kept in the exchange property "countedEvents".
@@ -84,7 +73,7 @@ public class StoreRoute extends RouteBuilder {
                 .setVariable("reading", body()).id("keep-reading")
                 .doTry().id("try-the-reading")
                     .transform(method("readingStore", "oneRowColumns")).id("reading-as-columns")
-                    .to("sql:" + STORE_READINGS + "?dataSource=#dataSource&outputType=SelectOne").id("insert-reading")
+                    .to("sql:classpath:statements/store-readings.sql?dataSource=#dataSource&outputType=SelectOne").id("insert-reading")
                     .bean("readingStore", "countEvent(*, ${variable.reading})").id("count-its-event")
                 .doCatch(Exception.class).onWhen(ReadingStore::rejectedAsBadData).id("when-reading-rejected")
                     .transform(method("readingStore", "rejectedReading(*, ${variable.reading})"))
@@ -95,10 +84,9 @@ public class StoreRoute extends RouteBuilder {
         // daily partitions of iot_device_events ahead of time, and the retention (sql/V6__partition_readings_by_event_time.sql)
         from("timer:maintain-partitions?period={{readings.partitions.checkIntervalMs}}&delay=1000")
                 .routeId("maintain-partitions")
-                .to("sql:SELECT create_reading_partitions(CAST(now() AT TIME ZONE 'UTC' AS date),"
-                        + " {{readings.partitions.daysAhead}}) AS created, CASE WHEN {{readings.retentionDays}} > 0"
-                        + " THEN drop_reading_partitions(CAST(now() AT TIME ZONE 'UTC' AS date) - {{readings.retentionDays}})"
-                        + " ELSE 0 END AS dropped?dataSource=#dataSource&outputType=SelectOne").id("create-and-drop-partitions")
+                .setHeader("daysAhead", constant("{{readings.partitions.daysAhead}}")).id("days-ahead")
+                .setHeader("retentionDays", constant("{{readings.retentionDays}}")).id("retention-days")
+                .to("sql:classpath:statements/maintain-partitions.sql?dataSource=#dataSource&outputType=SelectOne").id("create-and-drop-partitions")
                 .filter(simple("${body[created]} > 0 || ${body[dropped]} > 0")).id("when-partitions-changed")
                     .log("Partitions of iot_device_events: ${body[created]} created ahead,"
                             + " ${body[dropped]} dropped (older than {{readings.retentionDays}} days)").id("log-partitions")
@@ -107,6 +95,6 @@ public class StoreRoute extends RouteBuilder {
         from("direct:store-dead-letter").routeId("store-dead-letter").startupOrder(1)
                 .log(LoggingLevel.DEBUG, "Dead letter ${body.deadLetterKey}: ${body.reason}").id("log-dead-letter")
                 .transform(method("readingStore", "deadLetterRow")).id("dead-letter-as-row")
-                .to("sql:" + INSERT_DEAD_LETTER + "?dataSource=#dataSource").id("insert-dead-letter");
+                .to("sql:classpath:statements/insert-dead-letter.sql?dataSource=#dataSource").id("insert-dead-letter");
     }
 }

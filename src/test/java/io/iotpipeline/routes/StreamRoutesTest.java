@@ -73,9 +73,9 @@ class StreamRoutesTest {
 
     @BeforeEach
     void answerForTheDatabase() {
-        storeReadings = mock("store_readings");
-        deadLetters = mock("INSERT INTO iot_dead_letters");
-        MockEndpoint watermarks = mock("FROM stream_watermarks");
+        storeReadings = mock("statements/store-readings.sql");
+        deadLetters = mock("statements/insert-dead-letter.sql");
+        MockEndpoint watermarks = mock("statements/load-watermarks.sql");
         watermarks.whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(List.of()));
         storeReadings.whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(
                 ((String[]) exchange.getMessage().getBody(List.class).get(0)).length));
@@ -114,11 +114,11 @@ class StreamRoutesTest {
         assertEquals(List.of(), committed);
     }
 
-    private MockEndpoint mock(String sqlContaining) {
+    /** The mock of the sql: endpoint that runs this statement resource. */
+    private MockEndpoint mock(String statement) {
         return context.getEndpoints().stream().filter(MockEndpoint.class::isInstance).map(MockEndpoint.class::cast)
-                .filter(endpoint -> endpoint.getEndpointUri().contains(sqlContaining.replace(" ", "%20"))
-                        || endpoint.getEndpointUri().contains(sqlContaining))
-                .findFirst().orElseThrow(() -> new AssertionError("no mock for SQL with " + sqlContaining));
+                .filter(endpoint -> endpoint.getEndpointUri().contains(statement))
+                .findFirst().orElseThrow(() -> new AssertionError("no mock for the statement " + statement));
     }
 
     /** A consumed Kafka record as camel-kafka's batching consumer hands it over. */

@@ -1,0 +1,2 @@
+UPDATE device_anomalies SET alertedAt = now()
+WHERE eventId = CAST(:#eventId AS uuid) AND deviceId = :#deviceId AND detector = :#detector
