@@ -1,6 +1,7 @@
 package io.iotpipeline.config;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.iotpipeline.access.AccessSettings;
 import io.iotpipeline.access.FrontDoor;
@@ -123,7 +124,9 @@ public class PipelineSetup implements CamelConfiguration {
             own(context, started, kafka);
             brokers = kafka.bootstrapServers();
         }
-        for (String topic : new String[] {kafkaSettings.topic(), kafkaSettings.alertsTopic()}) {
+        java.util.Set<String> topics = new java.util.LinkedHashSet<>(List.of(kafkaSettings.topic(), kafkaSettings.alertsTopic()));
+        topics.addAll(templatedTopics(context));
+        for (String topic : topics) {
             KafkaTopics.ensure(brokers, kafkaSecurity, topic, kafkaSettings.partitions(),
                     kafkaSettings.replicationFactor());
         }
@@ -175,6 +178,15 @@ public class PipelineSetup implements CamelConfiguration {
                 brokers, kafkaSecurity, kafkaSettings.topic(), Database.redacted(dbUrl), dbUser,
                 Database.redacted(psqlUrl(dbUrl, dbUser)), passwordHint);
     }
+
+    /** The topics of the pipelines added as instances of the route template (camel.route-template[id].topic). */
+    static List<String> templatedTopics(CamelContext context) {
+        return context.getPropertiesComponent().loadProperties(key -> TEMPLATED_TOPIC.matcher(key).matches()).values()
+                .stream().map(topic -> context.resolvePropertyPlaceholders(String.valueOf(topic))).distinct().toList();
+    }
+
+    private static final java.util.regex.Pattern TEMPLATED_TOPIC =
+            java.util.regex.Pattern.compile("camel\\.(route-template|routeTemplate)\\[[^]]+]\\.topic");
 
     /** Closes the resource when the context stops, or when the setup fails half-way. */
     private static void own(CamelContext context, java.util.Deque<AutoCloseable> started, AutoCloseable resource)

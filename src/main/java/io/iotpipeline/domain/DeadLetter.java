@@ -27,8 +27,17 @@ public record DeadLetter(String deadLetterKey, String reason, String payload, St
 
     /** A reading that passed validation but that the database refused to store. */
     public static DeadLetter ofRejectedReading(DeviceReading reading, String reason) {
+        return ofReading(reading, "#deviceId:", reason);
+    }
+
+    /** A valid reading that a route before the store dropped (ReadingsToStore), with the reason. */
+    public static DeadLetter ofDroppedReading(DeviceReading reading, String reason) {
+        return ofReading(reading, "#dropped:", reason);
+    }
+
+    private static DeadLetter ofReading(DeviceReading reading, String kind, String reason) {
         SourceRecord source = reading.source();
-        return new DeadLetter(source.coordinates() + "#deviceId:" + reading.deviceId(), reason, source.payload(),
+        return new DeadLetter(source.coordinates() + kind + reading.deviceId(), reason, source.payload(),
                 reading.eventId().toString(), reading.deviceId(), source);
     }
 

@@ -19,6 +19,11 @@ public final class IngestBatch {
     /** Exchange variables the route reads: the batch's readings (as classified later on) and its dead letters. */
     public static final String READINGS = "batchReadings";
     public static final String DEAD_LETTERS = "deadLetters";
+    /** Exchange variable: the readings as handed to the routes before the store. */
+    public static final String BEFORE_STORE = "readingsBeforeStore";
+    /** Where routes loaded from files take the readings before the store. */
+    public static final String BEFORE_STORE_ENDPOINT = "direct://readings-before-store";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestBatch.class);
     private static final String RECORDS = "batchRecords";
 
     private final int maxEventBytes;
@@ -42,6 +47,33 @@ public final class IngestBatch {
         batch.setVariable(READINGS, read.readings());
         batch.setVariable(DEAD_LETTERS, read.deadLetters());
         return read.readings();
+    }
+
+    /** What routes loaded from files receive before the store: the batch's valid readings (the body). */
+    public ReadingsToStore readingsToStore(Exchange batch) {
+        return new ReadingsToStore(batch.getMessage().getBody(List.class));
+    }
+
+    /**
+     * What a route before the store answered. A failing route, or one that answers anything else, drops the whole
+     * batch into dead letters with the reason: the batch is neither lost nor retried for ever, and the consumer goes on.
+     */
+    public ReadingsToStore afterBeforeStoreRoutes(Exchange batch) {
+        Object body = batch.getMessage().getBody();
+        Exception failure = batch.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (failure == null && body instanceof ReadingsToStore answered) {
+            return answered;
+        }
+        ReadingsToStore asGiven = batch.getVariable(BEFORE_STORE, ReadingsToStore.class);
+        String route = batch.getContext().getRoutes().stream()
+                .filter(r -> r.getEndpoint().getEndpointUri().startsWith(BEFORE_STORE_ENDPOINT))
+                .map(org.apache.camel.Route::getRouteId).findFirst().orElse("?");
+        String why = failure != null
+                ? "route " + route + " failed: " + io.iotpipeline.store.StoreFailure.firstLine(failure)
+                : "a route on direct:readings-before-store answered " + (body == null ? "null" : body.getClass().getName())
+                        + ", not the ReadingsToStore it was given";
+        LOG.warn("Readings before the store: {}; the batch's {} readings become dead letters", why, asGiven.size());
+        return asGiven.allDropped(why);
     }
 
     /** What routes loaded from files (routes/*.yaml) receive: the batch's readings, once they are stored. */

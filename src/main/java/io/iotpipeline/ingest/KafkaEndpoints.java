@@ -11,12 +11,13 @@ public final class KafkaEndpoints {
     }
 
     /**
-     * A batching consumer of kafka.topic whose offsets only {@link io.iotpipeline.ingest.KafkaBatchCommit} commits, with the
+     * A batching consumer of a topic whose offsets only {@link io.iotpipeline.ingest.KafkaBatchCommit} commits, with the
      * pipeline's consumer settings (the short poll lets a SIGTERM stop it at once).
      */
-    public static String batchConsumer(String groupId, String consumers) {
-        return "kafka:{{kafka.topic}}?groupId=" + groupId + "&autoOffsetReset=earliest&consumersCount=" + consumers
-                + "&batching=true&maxPollRecords={{store.batch.maxEvents}}&batchingIntervalMs={{store.batch.maxWaitMs}}"
+    public static String batchConsumer(String topic, String groupId, String consumers, String maxEvents,
+                                       String maxWaitMs) {
+        return "kafka:" + topic + "?groupId=" + groupId + "&autoOffsetReset=earliest&consumersCount=" + consumers
+                + "&batching=true&maxPollRecords=" + maxEvents + "&batchingIntervalMs=" + maxWaitMs
                 + "&pollTimeoutMs={{kafka.consumer.pollTimeoutMs}}&maxPollIntervalMs={{kafka.consumer.maxPollIntervalMs}}"
                 + "&sessionTimeoutMs={{kafka.consumer.sessionTimeoutMs}}"
                 + "&heartbeatIntervalMs={{kafka.consumer.heartbeatIntervalMs}}"

@@ -14,7 +14,6 @@ import io.iotpipeline.config.Settings;
 import io.iotpipeline.domain.DeviceStateChange;
 import io.iotpipeline.ingest.PipelineClock;
 import io.iotpipeline.ops.PipelineCounters;
-import io.iotpipeline.store.DatabaseRetries;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -38,10 +37,10 @@ public class AnalyseRoute extends RouteBuilder {
         AnalyticsSettings settings = Settings.bound(getContext(), AnalyticsSettings.class, AnalyticsSettings::from);
         LatenessPolicy lateness = settings.lateness();
         Duration silentAfter = settings.silentAfter();
-        errorHandler(DatabaseRetries.withBackoff(this));
 
         bindToRegistry("batchLateness", new BatchLateness(lateness));
         from("direct:classify-lateness").routeId("classify-lateness").startupOrder(6)
+                .routeConfigurationId(DatabaseRetriesConfiguration.READS)
                 .setVariable(BatchLateness.READINGS, body()).id("keep-batch-readings")
                 .to("sql:classpath:statements/load-watermarks.sql?dataSource=#dataSource&outputType=SelectList").id("load-watermarks")
                 .bean("batchLateness", "classify").id("classify-by-event-time")
@@ -50,6 +49,7 @@ public class AnalyseRoute extends RouteBuilder {
                 .end();
 
         from("timer:watch-device-health?period={{health.checkIntervalMs}}").routeId("watch-device-health")
+                .routeConfigurationId(DatabaseRetriesConfiguration.READS)
                 .autoStartup("{{health.enabled}}")
                 .setBody(exchange -> Map.of(
                         "silentBefore", OffsetDateTime.now(clock(exchange).withZone(ZoneOffset.UTC)).minus(silentAfter),

@@ -7,10 +7,14 @@ import io.iotpipeline.ingest.KafkaEndpoints;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * Ingest stage: consumes {@code device_stream} in batches, reads each record's event, splits {@code data.devices} into
- * readings and sends the bad ones to dead letters, then hands the batch to the lateness, detection and store stages.
- * The reading itself is plain Java ({@link IngestBatch}, {@code EventReader}: one call per Kafka batch, not one
- * exchange per record and per device).
+ * Ingest stage, as the route template {@value #TEMPLATE}: one instance per Kafka topic of device events, each feeding
+ * the same stages and store. Its batch consumer already aggregates records: one exchange is one Kafka batch. It reads
+ * each record's event, splits {@code data.devices} into readings and sends the bad ones to dead letters, then hands the
+ * batch to the lateness, detection and store stages. The reading itself is plain Java ({@link IngestBatch},
+ * {@code EventReader}: one call per Kafka batch, not one exchange per record and per device).
+ * <p>
+ * The shipped instance is route {@code ingest} on {@code kafka.topic}; another topic is another instance, added by
+ * properties alone ({@code camel.route-template[id].*}, docs/operations.md).
  * <p>
  * Delivery guarantee: a batch is processed synchronously in the consumer thread and its offsets are committed only
  * after the store stage has committed its rows. Auto-commit is off; on any failure the batch is not committed and
@@ -23,18 +27,43 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public class IngestRoute extends RouteBuilder {
 
+    /** The route template of a Kafka topic's pipeline into the store. */
+    public static final String TEMPLATE = "kafka-to-store";
+
     @Override
     public void configure() {
         bindToRegistry("ingestBatch", new IngestBatch(Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).maxEventBytes()));
 
-        from(KafkaEndpoints.batchConsumer("{{kafka.consumer.groupId}}", "{{kafka.consumer.threads}}"))
-                .routeId("ingest").autoStartup("{{store.enabled}}")
+        routeTemplate(TEMPLATE)
+                .templateParameter("topic", "{{kafka.topic}}", "the Kafka topic of device events")
+                .templateParameter("groupId", "{{kafka.consumer.groupId}}", "the consumer group (one per instance)")
+                .templateParameter("threads", "{{kafka.consumer.threads}}", "consumer threads (at most the partitions)")
+                .templateParameter("maxEvents", "{{store.batch.maxEvents}}", "records per Kafka batch at most")
+                .templateParameter("maxWaitMs", "{{store.batch.maxWaitMs}}", "how long a batch waits to fill")
+                .templateParameter("enabled", "{{store.enabled}}", "whether the instance starts")
+                .from(KafkaEndpoints.batchConsumer("{{topic}}", "{{groupId}}", "{{threads}}", "{{maxEvents}}",
+                        "{{maxWaitMs}}"))
+                .autoStartup("{{enabled}}")
                 .bean("ingestBatch", "rememberOffsets").id("remember-offsets")
                 .bean("ingestBatch", "readEvents").id("unmarshal-events")
                 .split(variable(IngestBatch.DEAD_LETTERS)).stopOnException().id("split-dead-letters")
                     .to("direct:store-dead-letter").id("store-each-dead-letter")
                 .end()
                 .to("direct:classify-lateness").id("flag-late-readings")
+                // routes loaded from files may enrich or drop readings here (docs/operations.md); what they drop, or
+                // the whole batch when they fail, becomes dead letters with the reason
+                .setBody(method("ingestBatch", "readingsToStore")).id("readings-to-store")
+                .setVariable(IngestBatch.BEFORE_STORE, body()).id("keep-readings-to-store")
+                .doTry().id("try-routes-before-store")
+                    .to("direct:readings-before-store?block=false&failIfNoConsumers=false")
+                            .id("hand-readings-to-routes-before-store")
+                .doCatch(Exception.class).id("when-a-route-before-store-fails")
+                .end()
+                .setBody(method("ingestBatch", "afterBeforeStoreRoutes")).id("take-readings-to-store")
+                .split(simple("${body.dropped}")).stopOnException().id("split-dropped-readings")
+                    .to("direct:store-dead-letter").id("store-each-dropped-reading")
+                .end()
+                .setBody(simple("${body.readings}")).id("readings-kept")
                 .to("direct:detect-anomalies").id("judge-readings")
                 .setVariable(IngestBatch.READINGS, body()).id("keep-classified-readings")
                 .to("direct:store-readings").id("store-readings-with-analytics")
@@ -42,5 +71,8 @@ public class IngestRoute extends RouteBuilder {
                 .bean("ingestBatch", "storedReadings").id("take-stored-readings")
                 .to("direct:readings-stored?block=false&failIfNoConsumers=false").id("hand-on-stored-readings")
                 .bean("ingestBatch", "commitOffsets").id("commit-offsets");
+
+        // the shipped pipeline: kafka.topic with the kafka.* and store.batch.* settings
+        templatedRoute(TEMPLATE).routeId("ingest");
     }
 }

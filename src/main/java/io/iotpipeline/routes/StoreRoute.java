@@ -1,40 +1,30 @@
 package io.iotpipeline.routes;
 
-import java.sql.SQLException;
-
 import io.iotpipeline.config.Settings;
-import io.iotpipeline.store.DatabaseRetries;
 import io.iotpipeline.store.ReadingStore;
 import io.iotpipeline.store.StoreSettings;
 import io.iotpipeline.store.WriteFailures;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
-import org.springframework.dao.DataAccessException;
 
 /**
  * Store stage: writes a batch of readings in JDBC batches of {@code store.batch.rows} rows, throttled, and stores dead
  * letters. Both inserts are idempotent, so a redelivered Kafka batch adds nothing. A failed write is retried with
- * backoff; when retries run out the failure goes back to the ingest stage, which does not commit the batch. A batch the
+ * backoff ({@link DatabaseRetriesConfiguration}); when retries run out the failure goes back to the ingest stage, which does not commit the batch. A batch the
  * database rejects as bad data is written row by row, and only the rejected rows become dead letters.
  */
 public class StoreRoute extends RouteBuilder {
 
-
     @Override
     public void configure() {
-        errorHandler(DatabaseRetries.forWrites(this));
-
         StoreSettings settings = Settings.bound(getContext(), StoreSettings.class, StoreSettings::from);
         int rowsPerBatch = settings.rowsPerBatch();
         int batchesPerSecond = settings.batchesPerSecond();
         bindToRegistry("readingStore", new ReadingStore(rowsPerBatch, WriteFailures.of(getContext())));
 
-        // A row the database rejects as bad data is not retried: retrying cannot change the answer.
-        // The row-by-row fallback logs the failure, so no ERROR stack trace either.
-        onException(DataAccessException.class, SQLException.class).onWhen(ReadingStore::rejectedAsBadData)
-                .maximumRedeliveries(0).logExhausted(false).id("no-retry-for-bad-data");
 
         from("direct:store-readings").routeId("store-readings").startupOrder(5)
+                .routeConfigurationId(DatabaseRetriesConfiguration.WRITES)
                 .transform(method("readingStore", "rowBatches")).id("aggregate-into-row-batches")
                 .split(body()).stopOnException().id("split-row-batches")
                     .throttle(batchesPerSecond).totalRequestsMode().timePeriodMillis(1000).id("throttle-batches")
@@ -44,6 +34,7 @@ public class StoreRoute extends RouteBuilder {
 
         // batch size and write latency as Prometheus series: iot_write_batch_rows, iot_write_batch_seconds
         from("direct:write-row-batch").routeId("write-row-batch").startupOrder(4)
+                .routeConfigurationId(DatabaseRetriesConfiguration.WRITES)
                 .setVariable(ReadingStore.ROW_BATCH, body()).id("keep-row-batch")
                 // a header from a bean, not ${body.size}: simple's method call on the body would hash every reading
                 .setHeader("iotBatchRows", method("readingStore", "size")).id("note-batch-size")
@@ -64,12 +55,14 @@ public class StoreRoute extends RouteBuilder {
                 .to("micrometer:timer:iot.write.batch?action=stop").id("measure-write-latency");
 
         from("direct:insert-readings").routeId("insert-readings").startupOrder(3)
+                .routeConfigurationId(DatabaseRetriesConfiguration.WRITES)
                 .transform(method("readingStore", "columns")).id("readings-as-columns")
                 .to("sql:classpath:statements/store-readings.sql?dataSource=#dataSource&outputType=SelectOne").id("insert-readings-batch");
 
         // Row by row, the first reading of each event the database accepts counts the event (ReadingColumns): the
         // events already counted in this batch are kept in the exchange property "countedEvents".
         from("direct:insert-one-reading").routeId("insert-one-reading").startupOrder(2)
+                .routeConfigurationId(DatabaseRetriesConfiguration.WRITES)
                 .setVariable("reading", body()).id("keep-reading")
                 .doTry().id("try-the-reading")
                     .transform(method("readingStore", "oneRowColumns")).id("reading-as-columns")
@@ -84,6 +77,7 @@ public class StoreRoute extends RouteBuilder {
         // daily partitions of iot_device_events ahead of time, and the retention (sql/V6__partition_readings_by_event_time.sql)
         from("timer:maintain-partitions?period={{readings.partitions.checkIntervalMs}}&delay=1000")
                 .routeId("maintain-partitions")
+                .routeConfigurationId(DatabaseRetriesConfiguration.WRITES)
                 .setHeader("daysAhead", constant("{{readings.partitions.daysAhead}}")).id("days-ahead")
                 .setHeader("retentionDays", constant("{{readings.retentionDays}}")).id("retention-days")
                 .to("sql:classpath:statements/maintain-partitions.sql?dataSource=#dataSource&outputType=SelectOne").id("create-and-drop-partitions")
@@ -93,6 +87,7 @@ public class StoreRoute extends RouteBuilder {
                 .end();
 
         from("direct:store-dead-letter").routeId("store-dead-letter").startupOrder(1)
+                .routeConfigurationId(DatabaseRetriesConfiguration.WRITES)
                 .log(LoggingLevel.DEBUG, "Dead letter ${body.deadLetterKey}: ${body.reason}").id("log-dead-letter")
                 .transform(method("readingStore", "deadLetterRow")).id("dead-letter-as-row")
                 .to("sql:classpath:statements/insert-dead-letter.sql?dataSource=#dataSource").id("insert-dead-letter");

@@ -96,6 +96,11 @@ class ComposeFileTest {
         assertEquals("/observe/health/ready",
                 ((Map<String, Object>) ((Map<String, Object>) container.get("readinessProbe")).get("httpGet")).get("path"));
         assertTrue(((Number) pod.get("terminationGracePeriodSeconds")).intValue() > 15, "longer than the shutdown timeout");
+        // the YAML routes come from a ConfigMap, mounted where the app loads routes/*.yaml from its working directory
+        assertTrue(((List<Map<String, Object>>) container.get("volumeMounts")).stream().anyMatch(mount ->
+                "routes".equals(mount.get("name")) && "/app/routes".equals(mount.get("mountPath"))), "routes mounted");
+        assertTrue(((List<Map<String, Object>>) pod.get("volumes")).stream().anyMatch(volume ->
+                "routes".equals(volume.get("name")) && volume.get("configMap") != null), "routes from a ConfigMap");
     }
 
     @Test

@@ -68,7 +68,8 @@ class StreamRoutesTest {
 
     @Configure
     protected void configure(MainConfigurationProperties configuration) {
-        configuration.addRoutesBuilder(IngestRoute.class, AnalyseRoute.class, DetectRoute.class, StoreRoute.class);
+        configuration.addRoutesBuilder(DatabaseRetriesConfiguration.class, IngestRoute.class, AnalyseRoute.class,
+                DetectRoute.class, StoreRoute.class);
     }
 
     @BeforeEach
