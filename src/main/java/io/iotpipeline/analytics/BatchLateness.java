@@ -7,7 +7,9 @@ import java.util.Map;
 
 import io.iotpipeline.ingest.PipelineClock;
 import io.iotpipeline.ingest.ReadingRules;
+import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.ops.StepCounts;
 import org.apache.camel.Exchange;
 
 /**
@@ -21,9 +23,11 @@ public final class BatchLateness {
     public static final String DEAD_LETTERS = "tooLateOrEarly";
 
     private final LatenessPolicy policy;
+    private final StepCounts counts;
 
-    public BatchLateness(LatenessPolicy policy) {
+    public BatchLateness(LatenessPolicy policy, StepCounts counts) {
         this.policy = policy;
+        this.counts = counts;
     }
 
     /** The body is the stream_watermarks rows; the answer the readings to store, late ones flagged. */
@@ -33,6 +37,10 @@ public final class BatchLateness {
                 PipelineClock.nowUtc(batch));
         batch.setVariable(DEAD_LETTERS, classified.deadLetters());
         PipelineCounters.of(batch).lateReadings(classified.late());
+        StepCounts.Step step = counts.of(batch.getFromRouteId(), "flag-late-readings", "readings", "late");
+        step.passed(classified.readings().size());
+        step.noted(classified.late());
+        classified.deadLetters().forEach(refused -> step.refused(DeadLetter.kindOf(refused.reason())));
         return classified.readings();
     }
 

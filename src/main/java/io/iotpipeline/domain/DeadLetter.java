@@ -41,6 +41,27 @@ public record DeadLetter(String deadLetterKey, String reason, String payload, St
                 reading.eventId().toString(), reading.deviceId(), source);
     }
 
+    /**
+     * The kind of a refusal, to count refusals by: the reason's leading words, without a device's position, ids or
+     * values ("temperature", "eventTime", "not a readable event", "CONFLICT", "DROPPED before the store").
+     */
+    public static String kindOf(String reason) {
+        String text = reason == null ? "" : reason;
+        if (text.startsWith("data.devices[") && text.contains("]: ")) {
+            text = text.substring(text.indexOf("]: ") + 3);
+        }
+        int end = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ':' || c == '"' || c == '\'' || c == '(' || Character.isDigit(c)) {
+                end = i;
+                break;
+            }
+        }
+        String kind = text.substring(0, Math.min(end, 60)).trim();
+        return kind.isEmpty() ? "other" : kind;
+    }
+
     /** The widths of iot_dead_letters' bounded columns (sql/V1__readings_and_dead_letters.sql). */
     static final int MAX_REASON_CHARS = 2000;
     static final int MAX_ID_CHARS = 100;

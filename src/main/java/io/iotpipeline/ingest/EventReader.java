@@ -11,11 +11,13 @@ import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.SourceRecord;
 
 /**
- * Reads a batch of Kafka records into readings and dead letters, one record after the other, in plain Java: each
- * record's bytes are checked ({@link RecordValue}), read as a {@link DeviceEvent} and split into one reading per valid
- * device ({@link ReadingRules}); whatever cannot be a reading becomes a dead letter with the reason. An event in the
- * common shape is read in one streaming pass instead ({@link WellFormedEvent}), with the same outcome. A whole batch in
- * one call costs a fraction of one Camel exchange per record and per device (bench/README.md).
+ * Reads a batch of Kafka records into readings and dead letters in three steps, each one call per batch (the ingest
+ * route's {@code unmarshal-events}, {@code split-devices} and {@code filter-readings}): {@link #events} checks each
+ * record's bytes ({@link RecordValue}) and reads its event, in one streaming pass for the common shape
+ * ({@link WellFormedEvent}) or as a {@link DeviceEvent} tree; {@link #devices} splits {@code data.devices};
+ * {@link #readings} judges each device by the reading rules ({@link ReadingRules}). Whatever cannot be a reading
+ * becomes a dead letter with the reason. A whole batch per call costs a fraction of one Camel exchange per record and
+ * per device (bench/README.md).
  */
 public final class EventReader {
 
@@ -37,31 +39,83 @@ public final class EventReader {
         this.maxEventBytes = maxEventBytes;
     }
 
+    /** The three steps in one call. */
     public Read read(List<Record> records) {
-        List<DeviceReading> readings = new ArrayList<>(records.size() * 3);
-        List<DeadLetter> deadLetters = new ArrayList<>();
+        ReadEvent.Batch events = events(records);
+        Read read = readings(devices(events.events()));
+        List<DeadLetter> deadLetters = new ArrayList<>(events.unreadable());
+        deadLetters.addAll(read.deadLetters());
+        return new Read(read.readings(), deadLetters);
+    }
+
+    /** Unmarshals each record's event, its event-level fields checked; a record that is no valid event is a dead letter. */
+    public ReadEvent.Batch events(List<Record> records) {
+        List<ReadEvent> events = new ArrayList<>(records.size());
+        List<DeadLetter> unreadable = new ArrayList<>();
         for (Record record : records) {
-            DeviceEvent event = null;
             try {
                 RecordValue.check(record.value(), maxEventBytes);
-                if (WellFormedEvent.read(record.value(), rules, record.source(), readings)) {
-                    continue;
-                }
-                event = EVENT.readValue(record.value());
-                ReadingRules.EventReadings read = rules.readings(event, record.source());
+                WellFormedEvent.Parsed plain = WellFormedEvent.parse(record.value());
+                events.add(plain != null ? new ReadEvent(record, plain, null)
+                        : new ReadEvent(record, null, checkedTree(record)));
+            } catch (InvalidEventException e) {
+                unreadable.add(e.deadLetter(record.source()));
+            }
+        }
+        return new ReadEvent.Batch(events, unreadable);
+    }
+
+    /** Splits each event's {@code data.devices}: one entry per device, in event order. */
+    public static List<DeviceEntry> devices(List<ReadEvent> events) {
+        List<DeviceEntry> entries = new ArrayList<>(events.size() * 3);
+        for (ReadEvent event : events) {
+            for (int i = 0, n = event.devices(); i < n; i++) {
+                entries.add(new DeviceEntry(event, i));
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Judges the entries by the reading rules: a reading per valid device, a dead letter with the reason per other
+     * one. The devices of one event are judged together (a deviceId twice in an event is refused).
+     */
+    public Read readings(List<DeviceEntry> entries) {
+        List<DeviceReading> readings = new ArrayList<>(entries.size());
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        for (int i = 0; i < entries.size(); ) {
+            ReadEvent event = entries.get(i).event();
+            while (i < entries.size() && entries.get(i).event() == event) {
+                i++;
+            }
+            if (event.plain() != null && WellFormedEvent.readings(event.plain(), rules, event.source(), readings)) {
+                continue;
+            }
+            try {
+                // an event in the common shape with a device to refuse is read again as a tree, which says why
+                ReadingRules.CheckedEvent checked = event.checked() != null ? event.checked() : checkedTree(event.record());
+                ReadingRules.EventReadings read = rules.readings(checked, event.source());
                 readings.addAll(read.readings());
                 deadLetters.addAll(read.deadLetters());
-            } catch (JsonProcessingException e) {
-                deadLetters.add(DeadLetter.ofEvent(record.source(), "not a readable event: " + e.getOriginalMessage(),
-                        null));
             } catch (InvalidEventException e) {
-                deadLetters.add(DeadLetter.ofEvent(record.source(), e.getMessage(),
-                        event == null ? null : event.eventId()));
-            } catch (java.io.IOException e) {
-                // reading a byte array has no other I/O: any such failure is a bug, not bad input
-                throw new IllegalStateException("could not read " + record.source().coordinates(), e);
+                deadLetters.add(e.deadLetter(event.source()));
             }
         }
         return new Read(readings, deadLetters);
+    }
+
+    private static ReadingRules.CheckedEvent checkedTree(Record record) throws InvalidEventException {
+        DeviceEvent event = null;
+        try {
+            event = EVENT.readValue(record.value());
+            return ReadingRules.checkEvent(event);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("not a readable event: " + e.getOriginalMessage());
+        } catch (InvalidEventException e) {
+            throw e.of(event == null ? null : event.eventId());
+        } catch (java.io.IOException e) {
+            // reading a byte array has no other I/O: any such failure is a bug, not bad input
+            throw new IllegalStateException("could not read " + record.source().coordinates(), e);
+        }
     }
 }

@@ -3,16 +3,20 @@ package io.iotpipeline.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.iotpipeline.domain.DeadLetter;
+import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.SourceRecord;
 import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.ops.StepCounts;
 import io.iotpipeline.store.StoredReadings;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 
 /**
- * The steps of the ingest route on one consumed Kafka batch (bean {@code ingestBatch}): remember its offsets, read
- * its events into readings and dead letters, hand the stored readings on, commit the offsets. Each is one call per
- * batch, not per record.
+ * The steps of the ingest route on one consumed Kafka batch (bean {@code ingestBatch}): remember its offsets, split
+ * its events' devices, filter them by the reading rules, hand the readings to the routes before the store, hand the
+ * stored readings on, commit the offsets. Each is one call per batch, not per record, and counts what it did in the
+ * domain's units ({@link StepCounts}).
  */
 public final class IngestBatch {
 
@@ -24,28 +28,41 @@ public final class IngestBatch {
     /** Where routes loaded from files take the readings before the store. */
     public static final String BEFORE_STORE_ENDPOINT = "direct://readings-before-store";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestBatch.class);
-    private static final String RECORDS = "batchRecords";
 
-    private final int maxEventBytes;
+    private final EventReader reader;
+    private final StepCounts counts;
 
-    public IngestBatch(int maxEventBytes) {
-        this.maxEventBytes = maxEventBytes;
+    public IngestBatch(EventReader reader, StepCounts counts) {
+        this.reader = reader;
+        this.counts = counts;
     }
 
-    /** First, in the consumer thread: the batch's records, and the offsets to commit once they are stored. */
-    public void rememberOffsets(Exchange batch) {
+    /** First, in the consumer thread: the batch's records (the new body), and the offsets to commit once stored. */
+    public List<EventReader.Record> rememberOffsets(Exchange batch) {
         List<EventReader.Record> records = records(batch);
-        batch.setVariable(RECORDS, records);
         KafkaBatchCommit.remember(batch, records);
+        return records;
     }
 
-    /** Reads every record's event once: its readings become the body, the rest dead letters (variables too). */
-    public List<?> readEvents(Exchange batch) {
-        EventReader reader = new EventReader(batch.getContext().getRegistry().lookupByNameAndType("readingRules",
-                ReadingRules.class), maxEventBytes);
-        EventReader.Read read = reader.read(batch.getVariable(RECORDS, List.class));
-        batch.setVariable(READINGS, read.readings());
-        batch.setVariable(DEAD_LETTERS, read.deadLetters());
+    /** The unmarshalled events' devices, one entry each; the records that were no event wait as dead letters. */
+    public List<DeviceEntry> splitDevices(Exchange batch) {
+        ReadEvent.Batch events = batch.getMessage().getBody(ReadEvent.Batch.class);
+        batch.setVariable(DEAD_LETTERS, new ArrayList<>(events.unreadable()));
+        List<DeviceEntry> entries = EventReader.devices(events.events());
+        counts.of(batch.getFromRouteId(), "split-devices", "readings", null).passed(entries.size());
+        return entries;
+    }
+
+    /** The entries that are readings by the reading rules (the new body); a dead letter with the reason per other one. */
+    @SuppressWarnings("unchecked")
+    public List<DeviceReading> filterReadings(Exchange batch) {
+        EventReader.Read read = reader.readings(batch.getMessage().getBody(List.class));
+        batch.getVariable(DEAD_LETTERS, List.class).addAll(read.deadLetters());
+        StepCounts.Step step = counts.of(batch.getFromRouteId(), "filter-readings", "readings", null);
+        step.passed(read.readings().size());
+        for (DeadLetter refused : read.deadLetters()) {
+            step.refused(DeadLetter.kindOf(refused.reason()));
+        }
         return read.readings();
     }
 
@@ -55,25 +72,41 @@ public final class IngestBatch {
     }
 
     /**
-     * What a route before the store answered. A failing route, or one that answers anything else, drops the whole
-     * batch into dead letters with the reason: the batch is neither lost nor retried for ever, and the consumer goes on.
+     * What a route before the store answered. One that answers anything else than the readings it was given drops the
+     * whole batch into dead letters with the reason: the batch is neither lost nor retried for ever.
      */
-    public ReadingsToStore afterBeforeStoreRoutes(Exchange batch) {
+    public ReadingsToStore readingsAnswered(Exchange batch) {
         Object body = batch.getMessage().getBody();
-        Exception failure = batch.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (failure == null && body instanceof ReadingsToStore answered) {
-            return answered;
+        if (body instanceof ReadingsToStore answered) {
+            return counted(batch, answered);
         }
-        ReadingsToStore asGiven = batch.getVariable(BEFORE_STORE, ReadingsToStore.class);
+        return allDropped(batch, "a route on " + BEFORE_STORE_ENDPOINT + " answered "
+                + (body == null ? "null" : body.getClass().getName()) + ", not the ReadingsToStore it was given");
+    }
+
+    /** A route before the store failed: the batch's readings become dead letters with the reason, the consumer goes on. */
+    public ReadingsToStore readingsOfFailedRoute(Exchange batch) {
         String route = batch.getContext().getRoutes().stream()
                 .filter(r -> r.getEndpoint().getEndpointUri().startsWith(BEFORE_STORE_ENDPOINT))
                 .map(org.apache.camel.Route::getRouteId).findFirst().orElse("?");
-        String why = failure != null
-                ? "route " + route + " failed: " + io.iotpipeline.store.StoreFailure.firstLine(failure)
-                : "a route on direct:readings-before-store answered " + (body == null ? "null" : body.getClass().getName())
-                        + ", not the ReadingsToStore it was given";
+        Exception failure = batch.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        return allDropped(batch, "route " + route + " failed: "
+                + (failure == null ? "?" : io.iotpipeline.store.StoreFailure.firstLine(failure)));
+    }
+
+    private ReadingsToStore allDropped(Exchange batch, String why) {
+        ReadingsToStore asGiven = batch.getVariable(BEFORE_STORE, ReadingsToStore.class);
         LOG.warn("Readings before the store: {}; the batch's {} readings become dead letters", why, asGiven.size());
-        return asGiven.allDropped(why);
+        return counted(batch, asGiven.allDropped(why));
+    }
+
+    private ReadingsToStore counted(Exchange batch, ReadingsToStore answered) {
+        StepCounts.Step step = counts.of(batch.getFromRouteId(), "take-readings-to-store", "readings", null);
+        step.passed(answered.size());
+        for (DeadLetter dropped : answered.dropped()) {
+            step.refused(DeadLetter.kindOf(dropped.reason()));
+        }
+        return answered;
     }
 
     /** What routes loaded from files (routes/*.yaml) receive: the batch's readings, once they are stored. */

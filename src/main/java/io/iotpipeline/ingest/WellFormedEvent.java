@@ -35,7 +35,12 @@ final class WellFormedEvent {
     }
 
     /** A device as read, before it is known to be part of a well-formed event. */
-    private record Device(String deviceId, String measure, String status, double temperature) {
+    record Device(String deviceId, String measure, String status, double temperature) {
+    }
+
+    /** An event in the common shape whose event-level fields are valid, its devices as read (not yet judged). */
+    record Parsed(UUID eventId, String customerId, long eventOffset, String eventPublisher, LocalDateTime eventTime,
+                  List<Device> devices) {
     }
 
     /**
@@ -43,10 +48,15 @@ final class WellFormedEvent {
      * was when the event is not in the common case.
      */
     static boolean read(byte[] value, ReadingRules rules, SourceRecord source, List<DeviceReading> readings) {
-        int start = readings.size();
+        Parsed event = parse(value);
+        return event != null && readings(event, rules, source, readings);
+    }
+
+    /** The event, or null when it is not in the common shape or one of its event-level fields is not valid. */
+    static Parsed parse(byte[] value) {
         try (JsonParser json = JSON.createParser(value)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
-                return false;
+                return null;
             }
             String eventId = null;
             String publisher = null;
@@ -69,7 +79,7 @@ final class WellFormedEvent {
                         bit = EVENT_OFFSET;
                         if (field != JsonToken.VALUE_NUMBER_INT
                                 || json.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                            return false;
+                            return null;
                         }
                         eventOffset = json.getLongValue();
                     }
@@ -95,34 +105,42 @@ final class WellFormedEvent {
                     }
                 }
                 if ((seen & bit) != 0) {
-                    return false;
+                    return null;
                 }
                 seen |= bit;
             }
             if (token != JsonToken.END_OBJECT || seen != ALL_FIELDS || devices == null || devices.isEmpty()
                     || json.nextToken() != null || eventTime == null
                     || !ReadingRules.isValidEvent(eventId, publisher, customerId, eventOffset)) {
+                return null;
+            }
+            return new Parsed(UUID.fromString(eventId), customerId, eventOffset, publisher,
+                    ReadingRules.parseEventTime(eventTime), devices);
+        } catch (IOException | InvalidEventException e) {
+            return null; // the full path reads it again and says what is wrong
+        }
+    }
+
+    /**
+     * Adds the event's readings to {@code readings} and returns true when every device is a valid reading, or returns
+     * false with {@code readings} as it was.
+     */
+    static boolean readings(Parsed event, ReadingRules rules, SourceRecord source, List<DeviceReading> readings) {
+        int start = readings.size();
+        List<Device> devices = event.devices();
+        for (int i = 0; i < devices.size(); i++) {
+            Device device = devices.get(i);
+            if (!rules.isValidDevice(device.deviceId(), device.measure(), device.status(), device.temperature())
+                    || appearsBefore(devices, i)) {
+                readings.subList(start, readings.size()).clear();
                 return false;
             }
-            LocalDateTime time = ReadingRules.parseEventTime(eventTime);
-            UUID id = UUID.fromString(eventId);
-            for (int i = 0; i < devices.size(); i++) {
-                Device device = devices.get(i);
-                if (!rules.isValidDevice(device.deviceId(), device.measure(), device.status(), device.temperature())
-                        || appearsBefore(devices, i)) {
-                    readings.subList(start, readings.size()).clear();
-                    return false;
-                }
-                readings.add(new DeviceReading(id, customerId, eventOffset, publisher, time, device.deviceId(),
-                        device.measure(), device.status(), device.temperature(),
-                        TemperatureUnit.of(device.measure()).orElseThrow().toCelsius(device.temperature()), null,
-                        source, false));
-            }
-            return true;
-        } catch (IOException | InvalidEventException e) {
-            readings.subList(start, readings.size()).clear();
-            return false; // the full path reads it again and says what is wrong
+            readings.add(new DeviceReading(event.eventId(), event.customerId(), event.eventOffset(),
+                    event.eventPublisher(), event.eventTime(), device.deviceId(), device.measure(), device.status(),
+                    device.temperature(), TemperatureUnit.of(device.measure()).orElseThrow()
+                            .toCelsius(device.temperature()), null, source, false));
         }
+        return true;
     }
 
     /** {@code data}'s devices, the parser on data's start; null when they are not all in the common shape. */

@@ -14,6 +14,7 @@ import io.iotpipeline.config.Settings;
 import io.iotpipeline.domain.DeviceStateChange;
 import io.iotpipeline.ingest.PipelineClock;
 import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.ops.StepCounts;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -38,7 +39,7 @@ public class AnalyseRoute extends RouteBuilder {
         LatenessPolicy lateness = settings.lateness();
         Duration silentAfter = settings.silentAfter();
 
-        bindToRegistry("batchLateness", new BatchLateness(lateness));
+        bindToRegistry("batchLateness", new BatchLateness(lateness, StepCounts.of(getContext())));
         from("direct:classify-lateness").routeId("classify-lateness").startupOrder(6)
                 .routeConfigurationId(DatabaseRetriesConfiguration.READS)
                 .setVariable(BatchLateness.READINGS, body()).id("keep-batch-readings")

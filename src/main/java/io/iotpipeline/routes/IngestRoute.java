@@ -1,17 +1,23 @@
 package io.iotpipeline.routes;
 
 import io.iotpipeline.config.Settings;
+import io.iotpipeline.ingest.DeviceEventsFormat;
+import io.iotpipeline.ingest.EventReader;
 import io.iotpipeline.ingest.IngestBatch;
 import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaEndpoints;
+import io.iotpipeline.ingest.ReadingRules;
+import io.iotpipeline.ops.StepCounts;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Ingest stage, as the route template {@value #TEMPLATE}: one instance per Kafka topic of device events, each feeding
- * the same stages and store. Its batch consumer already aggregates records: one exchange is one Kafka batch. It reads
- * each record's event, splits {@code data.devices} into readings and sends the bad ones to dead letters, then hands the
- * batch to the lateness, detection and store stages. The reading itself is plain Java ({@link IngestBatch},
- * {@code EventReader}: one call per Kafka batch, not one exchange per record and per device).
+ * the same stages and store. Its batch consumer already aggregates records: one exchange is one Kafka batch. It
+ * unmarshals the records' events (data format {@link DeviceEventsFormat}), splits {@code data.devices} into readings,
+ * filters them by the reading rules ({@code readings.*}) and sends the refused ones to dead letters, then hands the
+ * batch to the lateness, detection and store stages. Each step is one call per Kafka batch, in plain Java
+ * ({@link EventReader}), not one exchange per record and per device; it counts in the domain's units
+ * ({@link StepCounts}).
  * <p>
  * The shipped instance is route {@code ingest} on {@code kafka.topic}; another topic is another instance, added by
  * properties alone ({@code camel.route-template[id].*}, docs/operations.md).
@@ -32,7 +38,14 @@ public class IngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        bindToRegistry("ingestBatch", new IngestBatch(Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).maxEventBytes()));
+        int maxEventBytes = Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).maxEventBytes();
+        StepCounts counts = StepCounts.of(getContext());
+        // made at first use: the reading rules are bound by then (PipelineSetup, or a test)
+        java.util.function.Supplier<EventReader> reader = () -> new EventReader(getContext().getRegistry()
+                .lookupByNameAndType("readingRules", ReadingRules.class), maxEventBytes);
+        getContext().getRegistry().bind(DeviceEventsFormat.NAME, DeviceEventsFormat.class,
+                () -> new DeviceEventsFormat(reader.get(), counts));
+        getContext().getRegistry().bind("ingestBatch", IngestBatch.class, () -> new IngestBatch(reader.get(), counts));
 
         routeTemplate(TEMPLATE)
                 .templateParameter("topic", "{{kafka.topic}}", "the Kafka topic of device events")
@@ -44,8 +57,12 @@ public class IngestRoute extends RouteBuilder {
                 .from(KafkaEndpoints.batchConsumer("{{topic}}", "{{groupId}}", "{{threads}}", "{{maxEvents}}",
                         "{{maxWaitMs}}"))
                 .autoStartup("{{enabled}}")
+                // the batch consumer has aggregated the topic's records: one exchange is one Kafka batch, each step
+                // below works on all of it at once and counts in the domain's units (JMX type=steps, in Hawtio)
                 .bean("ingestBatch", "rememberOffsets").id("remember-offsets")
-                .bean("ingestBatch", "readEvents").id("unmarshal-events")
+                .unmarshal().custom(DeviceEventsFormat.NAME).id("unmarshal-events")
+                .bean("ingestBatch", "splitDevices").id("split-devices")
+                .bean("ingestBatch", "filterReadings").id("filter-readings")
                 .split(variable(IngestBatch.DEAD_LETTERS)).stopOnException().id("split-dead-letters")
                     .to("direct:store-dead-letter").id("store-each-dead-letter")
                 .end()
@@ -57,9 +74,10 @@ public class IngestRoute extends RouteBuilder {
                 .doTry().id("try-routes-before-store")
                     .to("direct:readings-before-store?block=false&failIfNoConsumers=false")
                             .id("hand-readings-to-routes-before-store")
+                    .setBody(method("ingestBatch", "readingsAnswered")).id("take-readings-answered")
                 .doCatch(Exception.class).id("when-a-route-before-store-fails")
+                    .setBody(method("ingestBatch", "readingsOfFailedRoute")).id("drop-readings-of-failed-route")
                 .end()
-                .setBody(method("ingestBatch", "afterBeforeStoreRoutes")).id("take-readings-to-store")
                 .split(simple("${body.dropped}")).stopOnException().id("split-dropped-readings")
                     .to("direct:store-dead-letter").id("store-each-dropped-reading")
                 .end()

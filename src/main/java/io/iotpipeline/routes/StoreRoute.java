@@ -1,6 +1,7 @@
 package io.iotpipeline.routes;
 
 import io.iotpipeline.config.Settings;
+import io.iotpipeline.ops.StepCounts;
 import io.iotpipeline.store.ReadingStore;
 import io.iotpipeline.store.StoreSettings;
 import io.iotpipeline.store.WriteFailures;
@@ -20,7 +21,8 @@ public class StoreRoute extends RouteBuilder {
         StoreSettings settings = Settings.bound(getContext(), StoreSettings.class, StoreSettings::from);
         int rowsPerBatch = settings.rowsPerBatch();
         int batchesPerSecond = settings.batchesPerSecond();
-        bindToRegistry("readingStore", new ReadingStore(rowsPerBatch, WriteFailures.of(getContext())));
+        bindToRegistry("readingStore", new ReadingStore(rowsPerBatch, WriteFailures.of(getContext()),
+                StepCounts.of(getContext())));
 
 
         from("direct:store-readings").routeId("store-readings").startupOrder(5)

@@ -9,6 +9,7 @@ import io.iotpipeline.anomaly.BatchJudge;
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.ops.StepCounts;
 import org.apache.camel.Exchange;
 
 /**
@@ -27,9 +28,12 @@ public final class ReadingStore {
 
     private final WriteFailures writes;
 
-    public ReadingStore(int rowsPerBatch, WriteFailures writes) {
+    private final StepCounts counts;
+
+    public ReadingStore(int rowsPerBatch, WriteFailures writes, StepCounts counts) {
         this.writes = writes;
         this.rowsPerBatch = rowsPerBatch;
+        this.counts = counts;
     }
 
     /** The Kafka batch's readings in row batches of about {@code store.batch.rows}. */
@@ -66,9 +70,20 @@ public final class ReadingStore {
         return ReadingColumns.of(exchange.getMessage().getBody(List.class), anomalies(exchange));
     }
 
+    /** After a row batch is written: the rows store_readings inserted (the body), the rest were stored already. */
     public void countRowsWritten(Exchange exchange) {
         writes.succeeded();
-        PipelineCounters.of(exchange).rowsWritten(exchange.getVariable(ROW_BATCH, List.class).size());
+        int rows = exchange.getVariable(ROW_BATCH, List.class).size();
+        PipelineCounters.of(exchange).rowsWritten(rows);
+        Object inserted = exchange.getMessage().getBody();
+        StepCounts.Step step = counts.of(exchange.getFromRouteId(), "store-readings-with-analytics", "rows",
+                "already stored");
+        if (inserted instanceof Number stored) {
+            step.passed(stored.longValue());
+            step.noted(rows - stored.longValue());
+        } else {
+            step.passed(rows); // stored row by row: its refused rows are dead letters of their own
+        }
     }
 
     /** Before the batch is stored row by row: no event counted yet, and why the database refused the batch. */

@@ -94,6 +94,33 @@ class PipelineIT {
     }
 
     @Test
+    void eachStepOfTheIngestRouteCountsInTheDomainsUnitsInJmx() throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        topic.send("CI00105", TestEvent.of(eventId).customer("CI00105").device("S001", 20, "C", "SUCCESS")
+                .device("S002", 21, "C", "BROKEN").json());
+        Eventually.await(Duration.ofSeconds(60), "the event's valid reading",
+                () -> rows.count("select count(*) from iot_device_events where eventId = '" + eventId + "'") == 1);
+        var jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        java.util.function.Function<String, javax.management.ObjectName> step = name -> {
+            try {
+                return new javax.management.ObjectName("org.apache.camel:context=" + context.getManagementName()
+                        + ",type=steps,name=" + javax.management.ObjectName.quote("ingest/" + name));
+            } catch (javax.management.MalformedObjectNameException e) {
+                throw new IllegalArgumentException(e);
+            }
+        };
+        assertEquals("events", jmx.getAttribute(step.apply("unmarshal-events"), "Unit"));
+        assertTrue((Long) jmx.getAttribute(step.apply("unmarshal-events"), "Passed") >= 1);
+        assertTrue((Long) jmx.getAttribute(step.apply("split-devices"), "Passed") >= 2, "both devices split");
+        assertTrue((Long) jmx.getAttribute(step.apply("filter-readings"), "Refused") >= 1);
+        assertTrue(((String) jmx.getAttribute(step.apply("filter-readings"), "RefusedByReason")).contains("status="),
+                "refused by reason: " + jmx.getAttribute(step.apply("filter-readings"), "RefusedByReason"));
+        assertEquals("late", jmx.getAttribute(step.apply("flag-late-readings"), "Noting"));
+        assertEquals("rows", jmx.getAttribute(step.apply("store-readings-with-analytics"), "Unit"));
+        assertTrue((Long) jmx.getAttribute(step.apply("store-readings-with-analytics"), "Passed") >= 1);
+    }
+
+    @Test
     void extraSensorFieldsAreKept() throws Exception {
         String eventId = UUID.randomUUID().toString();
         topic.send("CI00104", TestEvent.of(eventId).customer("CI00104").devices("{\"deviceId\":\"D003\",\"temperature\":21.5,\"measure\":\"C\",\"status\":\"STANDBY\","

@@ -38,7 +38,9 @@ class RouteDiagramIT {
     /** XML elements that are part of their step, not steps of their own. */
     static final Set<String> NOT_STEPS = Set.of("from", "description", "simple", "constant", "variable", "header",
             "exchangeProperty", "method", "expressionDefinition", "language", "jsonpath", "ref", "correlationExpression",
-            "completionPredicate", "input", "output", "properties", "property", "exception", "onWhen", "redeliveryPolicy");
+            "completionPredicate", "input", "output", "properties", "property", "exception", "onWhen", "redeliveryPolicy",
+            // the data format of an unmarshal step
+            "custom");
     static final Pattern ANONYMOUS = Pattern.compile("\\$\\$Lambda|ProcessorDefinition\\$|@[0-9a-f]{6,}|\\$[0-9]+");
 
     @Test
