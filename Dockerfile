@@ -1,5 +1,7 @@
 # The pipeline as a container: built from this repository in a Maven stage, run on a JRE.
 #   docker build -t iot-pipeline .      (docker compose builds it for the stack)
+# The image holds only the pipeline: iot-pipeline-service.jar, without the zero-install run's embedded Kafka broker and
+# PostgreSQL (and their binaries), so it needs KAFKA_BROKERS and DB_URL (docs/operations.md).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
@@ -13,9 +15,8 @@ FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /app iot
 WORKDIR /app
-COPY --from=build /src/target/iot-pipeline.jar /app/iot-pipeline.jar
+COPY --from=build /src/target/iot-pipeline-service.jar /app/iot-pipeline-service.jar
 COPY routes /app/routes
-COPY devices /app/devices
 COPY deploy/pipeline.properties /app/config/pipeline.properties
 USER iot
 EXPOSE 8080
@@ -24,5 +25,5 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
 # A small heap is enough: the backlog waits in Kafka, not in memory (bench/README.md: ~340 MB RSS at full speed).
 ENV JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
 # exec: SIGTERM reaches the JVM directly, so the batch in flight is written and committed before it exits
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/iot-pipeline.jar \"$@\"", "iot-pipeline"]
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/iot-pipeline-service.jar \"$@\"", "iot-pipeline"]
 CMD ["--propertiesLocation=file:/app/config/pipeline.properties"]

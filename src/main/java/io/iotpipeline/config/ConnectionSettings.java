@@ -36,8 +36,7 @@ public record ConnectionSettings(boolean embeddedAllowed, Database database, Kaf
         String brokers = settings.text("kafka.brokers");
         if (!embeddedAllowed && (dbUrl.isEmpty() || brokers.isEmpty())) {
             throw new IllegalStateException("embeddedServers.enabled=false, so set both kafka.brokers (KAFKA_BROKERS)"
-                    + " and db.url (DB_URL); missing: " + ((dbUrl.isEmpty() ? "db.url " : "")
-                    + (brokers.isEmpty() ? "kafka.brokers" : "")).trim());
+                    + " and db.url (DB_URL); missing: " + missing(dbUrl, brokers));
         }
         int replication = settings.positiveInt("kafka.topic.replicationFactor");
         if (replication > Short.MAX_VALUE) {
@@ -57,5 +56,14 @@ public record ConnectionSettings(boolean embeddedAllowed, Database database, Kaf
                 settings.text("mqtt.clientId"), settings.text("mqtt.username"),
                 mqttEnabled ? settings.secret("mqtt.password") : null, settings.nonNegativeLong("mqtt.sessionExpirySeconds"));
         return new ConnectionSettings(embeddedAllowed, database, kafka, mqtt);
+    }
+
+    /** The connection settings left empty, for which the embedded servers would start: "" when none. */
+    public String missing() {
+        return missing(database.url(), kafka.brokers());
+    }
+
+    private static String missing(String dbUrl, String brokers) {
+        return ((dbUrl.isEmpty() ? "db.url " : "") + (brokers.isEmpty() ? "kafka.brokers" : "")).trim();
     }
 }

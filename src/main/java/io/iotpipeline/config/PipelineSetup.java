@@ -10,8 +10,6 @@ import io.iotpipeline.anomaly.AnomalyDetectors;
 import io.iotpipeline.anomaly.AnomalyState;
 import io.iotpipeline.anomaly.DetectionSettings;
 import io.iotpipeline.api.ApiSettings;
-import io.iotpipeline.embedded.EmbeddedDatabase;
-import io.iotpipeline.embedded.EmbeddedKafka;
 import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaTopics;
 import io.iotpipeline.ingest.MqttSubscription;
@@ -38,12 +36,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects the pipeline to Kafka and PostgreSQL before the routes start. With {@code kafka.brokers} or {@code db.url}
- * unset it first starts the embedded server for it; the routes then use exactly the same path as with external ones.
+ * unset it first starts the embedded server for it ({@link ZeroInstallServers}, in the zero-install jar only); the
+ * routes then use exactly the same path as with external ones.
  */
 @Configuration
 public class PipelineSetup implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineSetup.class);
+
+    /** The class of the embedded servers: absent from the deployed jar. */
+    private final String zeroInstallServers;
+
+    public PipelineSetup() {
+        this(ZeroInstallServers.IMPLEMENTATION);
+    }
+
+    PipelineSetup(String zeroInstallServers) {
+        this.zeroInstallServers = zeroInstallServers;
+    }
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -81,6 +91,9 @@ public class PipelineSetup implements CamelConfiguration {
 
     private void connect(CamelContext context, java.util.Deque<AutoCloseable> started) throws Exception {
         ConnectionSettings connections = bindSettings(context);
+        // before anything starts: an artifact without the embedded servers refuses to start with what to set
+        ZeroInstallServers embedded = connections.missing().isEmpty() ? null
+                : ZeroInstallServers.require(zeroInstallServers, connections.missing());
         var registry = context.getRegistry();
         FrontDoor.install(context, registry.findSingleByType(AccessSettings.class));
         RouteXmlWithIds.install(context);
@@ -90,13 +103,12 @@ public class PipelineSetup implements CamelConfiguration {
         String dbPassword = db.password();
         String passwordHint = "";
         if (dbUrl.isEmpty()) {
-            EmbeddedDatabase database = EmbeddedDatabase.start(db.embeddedDataDir(), db.embeddedPort());
-            own(context, started, database);
+            ZeroInstallServers.Database database = embedded.startDatabase(db.embeddedDataDir(), db.embeddedPort());
+            own(context, started, database.server());
             dbUrl = database.jdbcUrl();
             dbUser = database.user();
             dbPassword = database.password();
-            passwordHint = " (PGPASSWORD: app.password of " + db.embeddedDataDir().toAbsolutePath()
-                    .resolve(EmbeddedDatabase.CREDENTIALS) + ")";
+            passwordHint = " (PGPASSWORD: app.password of " + database.credentials() + ")";
         }
         BasicDataSource dataSource = Database.pool(dbUrl, dbUser, dbPassword, db);
         own(context, started, dataSource);
@@ -118,11 +130,11 @@ public class PipelineSetup implements CamelConfiguration {
         String brokers = kafkaSettings.brokers();
         KafkaSecurity kafkaSecurity = kafkaSettings.security();
         if (brokers.isEmpty()) {
-            kafkaSecurity = EmbeddedKafka.zeroInstallSecurity(kafkaSettings.embeddedDataDir(), kafkaSecurity);
-            EmbeddedKafka kafka = EmbeddedKafka.start(kafkaSettings.embeddedDataDir(), kafkaSettings.embeddedPort(),
-                    kafkaSettings.embeddedControllerPort(), kafkaSecurity);
-            own(context, started, kafka);
+            ZeroInstallServers.Kafka kafka = embedded.startKafka(kafkaSettings.embeddedDataDir(),
+                    kafkaSettings.embeddedPort(), kafkaSettings.embeddedControllerPort(), kafkaSecurity);
+            own(context, started, kafka.server());
             brokers = kafka.bootstrapServers();
+            kafkaSecurity = kafka.security();
         }
         java.util.Set<String> topics = new java.util.LinkedHashSet<>(List.of(kafkaSettings.topic(), kafkaSettings.alertsTopic()));
         topics.addAll(templatedTopics(context));

@@ -25,4 +25,27 @@ class PipelineSetupTest {
                     error.getMessage());
         }
     }
+
+    @Test
+    void anArtifactWithoutTheEmbeddedServersRefusesToStartWithoutConnectionsAndSaysWhatToSet() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Properties props = new Properties();
+            props.put("db.url", "");
+            props.put("kafka.brokers", "");
+            context.getPropertiesComponent().setLocation("classpath:application.properties");
+            context.getPropertiesComponent().setOverrideProperties(props);
+            IllegalStateException error = assertThrows(IllegalStateException.class,
+                    () -> new PipelineSetup("io.iotpipeline.embedded.NotInThisJar").configure(context));
+            assertTrue(error.getMessage().startsWith("this artifact has no embedded servers: set kafka.brokers"
+                    + " (KAFKA_BROKERS) and db.url (DB_URL, with DB_USER and DB_PASSWORD); missing: db.url kafka.brokers."),
+                    error.getMessage());
+        }
+    }
+
+    @Test
+    void theZeroInstallServersAreFoundByTheirName() {
+        assertTrue(ZeroInstallServers.inThisArtifact(), "target/classes hold " + ZeroInstallServers.IMPLEMENTATION);
+        assertTrue(ZeroInstallServers.require(ZeroInstallServers.IMPLEMENTATION, "db.url")
+                instanceof io.iotpipeline.embedded.ZeroInstall);
+    }
 }

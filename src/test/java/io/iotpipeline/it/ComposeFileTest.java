@@ -65,6 +65,18 @@ class ComposeFileTest {
     }
 
     @Test
+    void theImageDeploysTheJarTheProductionPathTestsRunAndNothingForTheZeroInstallRun() throws Exception {
+        String jar = Path.of(ProductionPath.DEPLOYED_JAR).getFileName().toString();
+        List<String> dockerfile = Files.readAllLines(Path.of("Dockerfile"));
+        List<String> copiedJars = dockerfile.stream().filter(line -> line.startsWith("COPY ") && line.contains(".jar"))
+                .toList();
+        assertEquals(List.of("COPY --from=build /src/target/" + jar + " /app/" + jar), copiedJars);
+        assertTrue(dockerfile.stream().anyMatch(line -> line.startsWith("ENTRYPOINT ") && line.contains("-jar /app/"
+                + jar + " ")), "the entry point runs " + jar);
+        assertTrue(dockerfile.stream().noneMatch(line -> line.startsWith("COPY devices")), "no sample events");
+    }
+
+    @Test
     void theAppRunsTheProfileAndVariablesTheTestsRun() throws Exception {
         Map<String, Object> app = service("app");
         assertEquals(List.of("--propertiesLocation=file:/app/config/pipeline.properties"), app.get("command"));

@@ -17,13 +17,18 @@ import java.util.concurrent.TimeUnit;
 import io.iotpipeline.embedded.EmbeddedDatabase;
 
 /**
- * The pipeline as users deploy it: the packaged jar as its own process, with the docker compose profile
- * (deploy/pipeline.properties) and the compose variables, against a Kafka broker in another process and an external
- * PostgreSQL (the machine's own when IOT_TEST_DB_URL is set, as in CI; otherwise a PostgreSQL server started here).
+ * The pipeline as users deploy it: the jar the image ships ({@link #DEPLOYED_JAR}, without embedded servers) as its
+ * own process, with the docker compose profile (deploy/pipeline.properties) and the compose variables, against a Kafka
+ * broker in another process (the zero-install jar's {@code broker}) and an external PostgreSQL (the machine's own when
+ * IOT_TEST_DB_URL is set, as in CI; otherwise a PostgreSQL server started here).
  * Process output goes to log files under the work directory.
  */
 final class ProductionPath implements AutoCloseable {
 
+    /** The jar the image deploys (the Dockerfile copies it): the pipelines run it, without any embedded server. */
+    static final String DEPLOYED_JAR = System.getProperty("pipeline.service.jar", "target/iot-pipeline-service.jar");
+    /** The zero-install jar: its {@code broker} command runs the Kafka brokers. */
+    static final String ZERO_INSTALL_JAR = System.getProperty("pipeline.jar", "target/iot-pipeline.jar");
     /** The settings profile docker-compose.yml gives the app, and the variables it sets. */
     static final Path DEPLOYED_PROFILE = Path.of("deploy", "pipeline.properties").toAbsolutePath();
     static final Set<String> COMPOSE_APP_ENVIRONMENT =
@@ -166,7 +171,7 @@ final class ProductionPath implements AutoCloseable {
                     String.valueOf(broker.port), String.valueOf(broker.controllerPort),
                     "nodeId=" + broker.nodeId, "advertisedPort=" + broker.advertisedPort, "voters=" + voters,
                     "replicas=" + cluster.size(), "clusterId=" + clusterId));
-            broker.process = startJava("broker-" + broker.nodeId + "-" + ++brokerStarts, List.of(), args,
+            broker.process = startJava("broker-" + broker.nodeId + "-" + ++brokerStarts, ZERO_INSTALL_JAR, List.of(), args,
                     Map.of("KAFKA_SASL_USERNAME", KAFKA_USER, "KAFKA_SASL_PASSWORD", kafkaPassword));
             processes.remove(broker.process); // stopped last, see close()
             starting.add(broker);
@@ -247,7 +252,8 @@ final class ProductionPath implements AutoCloseable {
         if (!COMPOSE_APP_ENVIRONMENT.equals(new java.util.TreeSet<>(environment.keySet()))) {
             throw new IllegalStateException("the compose variables changed: " + environment.keySet());
         }
-        Process process = startJava(name, jvmArgs, List.of("--propertiesLocation=file:" + DEPLOYED_PROFILE), environment);
+        Process process = startJava(name, DEPLOYED_JAR, jvmArgs, List.of("--propertiesLocation=file:" + DEPLOYED_PROFILE),
+                environment);
         httpPorts.put(process, port);
         managementPorts.put(process, managementPort);
         return process;
@@ -288,9 +294,8 @@ final class ProductionPath implements AutoCloseable {
         return secrets;
     }
 
-    private Process startJava(String name, List<String> jvmArgs, List<String> args, Map<String, String> environment)
-            throws IOException {
-        String jar = System.getProperty("pipeline.jar", "target/iot-pipeline.jar");
+    private Process startJava(String name, String jar, List<String> jvmArgs, List<String> args,
+            Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -300,9 +305,13 @@ final class ProductionPath implements AutoCloseable {
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
+        Path log = workDir.resolve(name + ".log");
+        // which jar ran (not the -D settings: one may be a key)
+        Files.writeString(log, "$ java -jar " + jar + " " + String.join(" ", args) + System.lineSeparator(),
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         Process process = builder.start();
         processes.add(process);
-        Path log = workDir.resolve(name + ".log");
         // copy the output to a log file while tests look for lines in it
         Thread copier = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(
