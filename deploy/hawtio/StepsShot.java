@@ -56,32 +56,22 @@ public class StepsShot {
                     CONN_ID, jolokia.getHost() + ":" + port, jolokia.getScheme(), jolokia.getHost(), port,
                     jolokia.getRawPath());
             d.get(hawtio + "/jmx?con=" + CONN_ID);
-            for (String folder : new String[] {"org.apache.camel", null, "steps"}) {
-                WebElement node = waitFor(timeoutS, () -> {
-                    List<WebElement> nodes = d.findElements(By.xpath(folder == null
-                            // the context's folder: the one that holds a 'steps' folder once expanded, or the only one
-                            ? "//li[@role='treeitem'][.//button[contains(@class,'tree-view__node-text')"
-                                    + " and normalize-space()='org.apache.camel']]//ul/li[@role='treeitem']/div" + NODE_TEXT
-                            : "//li[@role='treeitem']/div" + NODE_TEXT + "[normalize-space()='" + folder + "']"));
-                    return nodes.isEmpty() ? null : nodes.get(0);
-                });
-                if (node == null) {
-                    System.err.println("steps-shot: no tree node " + folder + "; page says: " + text(d));
-                    save(d, out);
-                    return;
-                }
-                node.click();
-                Thread.sleep(1000);
+            // the tree's search box opens the folders down to the matching MBeans
+            WebElement search = waitFor(timeoutS, () -> d.findElements(By.cssSelector("input[type='search']")).stream()
+                    .findFirst().orElse(null));
+            if (search == null) {
+                System.err.println("steps-shot: no tree search box; page says: " + text(d));
+                save(d, out);
+                return;
             }
+            Thread.sleep(2000); // the tree is loaded
+            search.sendKeys(step.substring(step.indexOf('/') + 1));
+            Thread.sleep(1500);
             WebElement leaf = waitFor(timeoutS, () -> {
                 List<WebElement> nodes = d.findElements(By.xpath("//li[@role='treeitem']/div" + NODE_TEXT
                         + "[contains(normalize-space(), '" + step + "')]"));
                 return nodes.isEmpty() ? null : nodes.get(0);
             });
-            for (WebElement n : d.findElements(By.xpath("//li[@role='treeitem'][.//button[normalize-space()='steps']]"
-                    + "//ul//button[contains(@class,'tree-view__node-text')]"))) {
-                System.out.println("step " + n.getText().trim());
-            }
             if (leaf == null) {
                 System.err.println("steps-shot: no step " + step + "; page says: " + text(d));
                 save(d, out);

@@ -101,7 +101,7 @@ public final class IngestBatch {
     }
 
     private ReadingsToStore counted(Exchange batch, ReadingsToStore answered) {
-        StepCounts.Step step = counts.of(batch.getFromRouteId(), "take-readings-to-store", "readings", null);
+        StepCounts.Step step = counts.of(batch.getFromRouteId(), "routes-before-store", "readings", null);
         step.passed(answered.size());
         for (DeadLetter dropped : answered.dropped()) {
             step.refused(DeadLetter.kindOf(dropped.reason()));

@@ -67,8 +67,21 @@ public class IngestRoute extends RouteBuilder {
                     .to("direct:store-dead-letter").id("store-each-dead-letter")
                 .end()
                 .to("direct:classify-lateness").id("flag-late-readings")
-                // routes loaded from files may enrich or drop readings here (docs/operations.md); what they drop, or
-                // the whole batch when they fail, becomes dead letters with the reason
+                .to("direct:before-store").id("routes-before-store")
+                .to("direct:detect-anomalies").id("judge-readings")
+                .setVariable(IngestBatch.READINGS, body()).id("keep-classified-readings")
+                .to("direct:store-readings").id("store-readings-with-analytics")
+                // routes loaded from files (routes/*.yaml) get the stored readings here, not from the topic again
+                .bean("ingestBatch", "storedReadings").id("take-stored-readings")
+                .to("direct:readings-stored?block=false&failIfNoConsumers=false").id("hand-on-stored-readings")
+                .bean("ingestBatch", "commitOffsets").id("commit-offsets");
+
+        // the shipped pipeline: kafka.topic with the kafka.* and store.batch.* settings
+        templatedRoute(TEMPLATE).routeId("ingest");
+
+        // routes loaded from files may enrich or drop readings here (docs/operations.md): what they drop, or the whole
+        // batch when they fail, becomes dead letters with the reason
+        from("direct:before-store").routeId("before-store").startupOrder(8)
                 .setBody(method("ingestBatch", "readingsToStore")).id("readings-to-store")
                 .setVariable(IngestBatch.BEFORE_STORE, body()).id("keep-readings-to-store")
                 .doTry().id("try-routes-before-store")
@@ -81,16 +94,6 @@ public class IngestRoute extends RouteBuilder {
                 .split(simple("${body.dropped}")).stopOnException().id("split-dropped-readings")
                     .to("direct:store-dead-letter").id("store-each-dropped-reading")
                 .end()
-                .setBody(simple("${body.readings}")).id("readings-kept")
-                .to("direct:detect-anomalies").id("judge-readings")
-                .setVariable(IngestBatch.READINGS, body()).id("keep-classified-readings")
-                .to("direct:store-readings").id("store-readings-with-analytics")
-                // routes loaded from files (routes/*.yaml) get the stored readings here, not from the topic again
-                .bean("ingestBatch", "storedReadings").id("take-stored-readings")
-                .to("direct:readings-stored?block=false&failIfNoConsumers=false").id("hand-on-stored-readings")
-                .bean("ingestBatch", "commitOffsets").id("commit-offsets");
-
-        // the shipped pipeline: kafka.topic with the kafka.* and store.batch.* settings
-        templatedRoute(TEMPLATE).routeId("ingest");
+                .setBody(simple("${body.readings}")).id("readings-kept");
     }
 }

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RouteDiagramIT {
 
     /** The routes a reading passes through, from a device to the table. */
-    static final Set<String> STREAM_ROUTES = Set.of("simulate", "http-ingest", "mqtt-ingest", "ingest", "classify-lateness",
+    static final Set<String> STREAM_ROUTES = Set.of("simulate", "http-ingest", "mqtt-ingest", "ingest", "before-store",
+            "classify-lateness",
             "detect-anomalies", "store-readings", "write-row-batch", "insert-readings", "insert-one-reading",
             "store-dead-letter");
     /** The API's routes are held to the same: one per operation of the contract, plus the contract itself. */
