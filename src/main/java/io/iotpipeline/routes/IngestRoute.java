@@ -60,7 +60,8 @@ public class IngestRoute extends RouteBuilder {
                 // the batch consumer has aggregated the topic's records: one exchange is one Kafka batch, each step
                 // below works on all of it at once and counts in the domain's units (JMX type=steps, in Hawtio)
                 .bean("ingestBatch", "rememberOffsets").id("remember-offsets")
-                .unmarshal().custom(DeviceEventsFormat.NAME).id("unmarshal-events")
+                // the data format as an endpoint: Hawtio 4.2's diagram leaves out an unmarshal step with a custom format
+                .to("dataformat:" + DeviceEventsFormat.NAME + ":unmarshal").id("unmarshal-events")
                 .bean("ingestBatch", "splitDevices").id("split-devices")
                 .bean("ingestBatch", "filterReadings").id("filter-readings")
                 .split(variable(IngestBatch.DEAD_LETTERS)).stopOnException().id("split-dead-letters")
