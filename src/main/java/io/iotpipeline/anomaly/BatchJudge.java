@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.iotpipeline.domain.DeviceReading;
-import io.iotpipeline.ingest.EventJson;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.ops.PipelineCounters;
+import io.iotpipeline.store.ReadingStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ public final class BatchJudge {
     private static final Logger LOG = LoggerFactory.getLogger(BatchJudge.class);
 
     /** Exchange variable: the batch's findings as JSON rows, stored with their readings by store_readings. */
-    public static final String ANOMALIES = "anomalies";
+    public static final String ANOMALIES = ReadingStore.ANOMALIES;
 
     /**
      * Judges the batch's readings (the body, left as it is) and keeps the findings in {@value #ANOMALIES}. If the

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-import io.iotpipeline.ingest.EventJson;
+import io.iotpipeline.domain.EventJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.component.sql.SqlConstants;

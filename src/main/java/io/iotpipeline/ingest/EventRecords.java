@@ -3,8 +3,8 @@ package io.iotpipeline.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.iotpipeline.domain.EventToPublish;
 import io.iotpipeline.ops.PipelineCounters;
-import io.iotpipeline.simulator.DeviceSimulator.SimulatedEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -16,22 +16,16 @@ import org.apache.camel.support.DefaultMessage;
  */
 public final class EventRecords {
 
-    /** The simulator's events of one tick (the body). */
-    public List<Message> ofSimulated(Exchange exchange) {
-        List<?> events = exchange.getMessage().getBody(List.class);
-        List<Message> records = new ArrayList<>(events.size());
-        for (Object item : events) {
-            SimulatedEvent event = (SimulatedEvent) item;
-            records.add(record(exchange, event.customerId(), event.json()));
-        }
-        return records;
+    /** Events to publish (the body), from the simulator. */
+    public List<Message> records(Exchange exchange) {
+        return of(exchange, exchange.getMessage().getBody(List.class));
     }
 
-    /** Events accepted from a device (POST /api/events, MQTT). */
-    public static List<Message> ofAccepted(Exchange exchange, List<?> accepted) {
-        List<Message> records = new ArrayList<>(accepted.size());
-        for (Object item : accepted) {
-            PostedEvents.Accepted event = (PostedEvents.Accepted) item;
+    /** Events accepted from a device (POST /api/events, MQTT), or the simulator's. */
+    public static List<Message> of(Exchange exchange, List<?> events) {
+        List<Message> records = new ArrayList<>(events.size());
+        for (Object item : events) {
+            EventToPublish event = (EventToPublish) item;
             records.add(record(exchange, event.customerId(), event.json()));
         }
         return records;

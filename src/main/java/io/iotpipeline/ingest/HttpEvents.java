@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.access.Credentials;
 import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.store.ReadingColumns;
@@ -72,7 +73,7 @@ public final class HttpEvents {
     }
 
     public List<Message> records(Exchange exchange) {
-        return EventRecords.ofAccepted(exchange, exchange.getProperty(ACCEPTED, List.class));
+        return EventRecords.of(exchange, exchange.getProperty(ACCEPTED, List.class));
     }
 
     /** 202 with the accepted eventIds, once Kafka has every one. */

@@ -49,6 +49,6 @@ public final class MqttEvents {
         PipelineCounters.of(exchange).eventsPublished(accepted.size());
         exchange.setProperty(DEAD_LETTERS, deadLetters);
         exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setBody(EventRecords.ofAccepted(exchange, accepted));
+        exchange.getMessage().setBody(EventRecords.of(exchange, accepted));
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
@@ -24,7 +25,8 @@ import io.iotpipeline.domain.SourceRecord;
 public final class PostedEvents {
 
     /** An event ready to publish: its key on Kafka, its JSON as sent (compacted), and the readings it will be. */
-    public record Accepted(String eventId, String customerId, String json, List<DeviceReading> readings) {
+    public record Accepted(String eventId, String customerId, String json, List<DeviceReading> readings)
+            implements io.iotpipeline.domain.EventToPublish {
     }
 
     /** Why an event cannot be accepted (empty when it can), and the readings it makes. */

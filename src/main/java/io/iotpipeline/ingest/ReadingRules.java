@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;

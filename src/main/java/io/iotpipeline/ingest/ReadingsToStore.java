@@ -6,6 +6,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceReading;
 

@@ -8,6 +8,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.SourceRecord;
 import io.iotpipeline.domain.TemperatureUnit;

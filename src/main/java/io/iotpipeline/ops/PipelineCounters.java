@@ -28,7 +28,13 @@ public class PipelineCounters {
     private boolean metersBound;
 
     public PipelineCounters(ConsumerLag lag) {
+        this(lag, java.util.List.of());
+    }
+
+    /** @param detectors the anomaly detectors' ids, counted from 0 */
+    public PipelineCounters(ConsumerLag lag, java.util.Collection<String> detectors) {
         this.lag = lag;
+        detectors.forEach(id -> anomalies.put(id, new AtomicLong()));
     }
 
     /** The pipeline's counters, bound in the registry as "pipelineCounters". */
@@ -62,18 +68,12 @@ public class PipelineCounters {
         lastDeadLetterReason.set(reason);
     }
 
-    private final java.util.Map<io.iotpipeline.anomaly.Detector, AtomicLong> anomalies = new java.util.EnumMap<>(
-            io.iotpipeline.anomaly.Detector.class);
-
-    {
-        for (io.iotpipeline.anomaly.Detector detector : io.iotpipeline.anomaly.Detector.values()) {
-            anomalies.put(detector, new AtomicLong());
-        }
-    }
+    /** Per detector id: each one given at start has its Prometheus series from the start, at 0. */
+    private final java.util.Map<String, AtomicLong> anomalies = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** A stored finding sent to the alerts topic; the detector as stored (spike, stuck, drift, error-burst). */
     public void anomalySent(String detectorId) {
-        anomalies.get(io.iotpipeline.anomaly.Detector.ofId(detectorId)).incrementAndGet();
+        anomalies.computeIfAbsent(detectorId, id -> new AtomicLong()).incrementAndGet();
     }
 
     public void lateReadings(int count) {
@@ -133,7 +133,7 @@ public class PipelineCounters {
         io.micrometer.core.instrument.FunctionCounter.builder("iot_events_consumed", recordsCommitted, AtomicLong::get)
                 .description("Kafka records committed by the ingest route").register(registry);
         anomalies.forEach((detector, count) -> io.micrometer.core.instrument.FunctionCounter
-                .builder("iot_anomalies", count, AtomicLong::get).tag("detector", detector.id())
+                .builder("iot_anomalies", count, AtomicLong::get).tag("detector", detector)
                 .description("anomalies found, stored and sent to the alerts topic, per detector").register(registry));
         metersBound = true;
     }

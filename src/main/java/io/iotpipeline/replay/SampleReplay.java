@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.iotpipeline.ingest.EventJson;
+import io.iotpipeline.domain.EventJson;
 
 /**
  * {@code java -jar iot-pipeline.jar replay [--url=…] [--api-key=…] [--batch=N] <file or folder>…}: posts sample

@@ -9,12 +9,10 @@ import java.util.Map;
 
 import io.iotpipeline.analytics.AnalyticsSettings;
 import io.iotpipeline.analytics.BatchLateness;
-import io.iotpipeline.analytics.LatenessPolicy;
 import io.iotpipeline.config.Settings;
 import io.iotpipeline.domain.DeviceStateChange;
 import io.iotpipeline.ingest.PipelineClock;
 import io.iotpipeline.ops.PipelineCounters;
-import io.iotpipeline.ops.StepCounts;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -36,10 +34,8 @@ public class AnalyseRoute extends RouteBuilder {
     @Override
     public void configure() {
         AnalyticsSettings settings = Settings.bound(getContext(), AnalyticsSettings.class, AnalyticsSettings::from);
-        LatenessPolicy lateness = settings.lateness();
         Duration silentAfter = settings.silentAfter();
 
-        bindToRegistry("batchLateness", new BatchLateness(lateness, StepCounts.of(getContext())));
         from("direct:classify-lateness").routeId("classify-lateness").startupOrder(6)
                 .routeConfigurationId(DatabaseRetriesConfiguration.READS)
                 .setVariable(BatchLateness.READINGS, body()).id("keep-batch-readings")

@@ -1,6 +1,5 @@
 package io.iotpipeline.routes;
 
-
 import io.iotpipeline.anomaly.BatchJudge;
 import io.iotpipeline.anomaly.DetectionSettings;
 import io.iotpipeline.config.Settings;
@@ -25,7 +24,6 @@ public class DetectRoute extends RouteBuilder {
     @Override
     public void configure() {
         boolean enabled = Settings.bound(getContext(), DetectionSettings.class, DetectionSettings::from).enabled();
-        bindToRegistry("batchJudge", new BatchJudge());
 
         from("direct:detect-anomalies").routeId("detect-anomalies").startupOrder(7)
                 .filter(constant(enabled)).id("when-detection-is-on")

@@ -1,10 +1,6 @@
 package io.iotpipeline.routes;
 
-import io.iotpipeline.access.AccessSettings;
-import io.iotpipeline.access.Credentials;
-import io.iotpipeline.config.Settings;
 import io.iotpipeline.ingest.HttpEvents;
-import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaEndpoints;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -24,8 +20,6 @@ public class HttpIngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        bindToRegistry("httpEvents", new HttpEvents(Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).posted(),
-                new Credentials(Settings.bound(getContext(), AccessSettings.class, AccessSettings::from))));
         onException(Exception.class).handled(true).id("when-kafka-does-not-take-them")
                 .log(LoggingLevel.WARN, "Posted events could not be published to Kafka: ${exception.message}")
                         .id("log-kafka-refusal")

@@ -1,12 +1,9 @@
 package io.iotpipeline.routes;
 
-import io.iotpipeline.config.Settings;
 import io.iotpipeline.ingest.DeviceEventsFormat;
 import io.iotpipeline.ingest.EventReader;
 import io.iotpipeline.ingest.IngestBatch;
-import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaEndpoints;
-import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.ops.StepCounts;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -38,15 +35,6 @@ public class IngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        int maxEventBytes = Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).maxEventBytes();
-        StepCounts counts = StepCounts.of(getContext());
-        // made at first use: the reading rules are bound by then (PipelineSetup, or a test)
-        java.util.function.Supplier<EventReader> reader = () -> new EventReader(getContext().getRegistry()
-                .lookupByNameAndType("readingRules", ReadingRules.class), maxEventBytes);
-        getContext().getRegistry().bind(DeviceEventsFormat.NAME, DeviceEventsFormat.class,
-                () -> new DeviceEventsFormat(reader.get(), counts));
-        getContext().getRegistry().bind("ingestBatch", IngestBatch.class, () -> new IngestBatch(reader.get(), counts));
-
         routeTemplate(TEMPLATE)
                 .templateParameter("topic", "{{kafka.topic}}", "the Kafka topic of device events")
                 .templateParameter("groupId", "{{kafka.consumer.groupId}}", "the consumer group (one per instance)")

@@ -1,7 +1,5 @@
 package io.iotpipeline.routes;
 
-import io.iotpipeline.config.Settings;
-import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaEndpoints;
 import io.iotpipeline.ingest.MqttEvents;
 import org.apache.camel.builder.RouteBuilder;
@@ -16,7 +14,6 @@ public class MqttIngestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        bindToRegistry("mqttEvents", new MqttEvents(Settings.bound(getContext(), IngestSettings.class, IngestSettings::from).posted()));
         from("direct:mqtt-event").routeId("mqtt-ingest")
                 .bean("mqttEvents", "judge").id("judge-mqtt-event")
                 .split(exchangeProperty(MqttEvents.DEAD_LETTERS)).id("split-mqtt-dead-letters")

@@ -1,10 +1,8 @@
 package io.iotpipeline.routes;
 
 import io.iotpipeline.config.Settings;
-import io.iotpipeline.ops.StepCounts;
 import io.iotpipeline.store.ReadingStore;
 import io.iotpipeline.store.StoreSettings;
-import io.iotpipeline.store.WriteFailures;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -19,10 +17,7 @@ public class StoreRoute extends RouteBuilder {
     @Override
     public void configure() {
         StoreSettings settings = Settings.bound(getContext(), StoreSettings.class, StoreSettings::from);
-        int rowsPerBatch = settings.rowsPerBatch();
         int batchesPerSecond = settings.batchesPerSecond();
-        bindToRegistry("readingStore", new ReadingStore(rowsPerBatch, WriteFailures.of(getContext()),
-                StepCounts.of(getContext())));
 
 
         from("direct:store-readings").routeId("store-readings").startupOrder(5)

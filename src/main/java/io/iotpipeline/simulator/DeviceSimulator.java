@@ -27,7 +27,8 @@ public class DeviceSimulator {
     private static final int RECENT_EVENTS_KEPT = 256;
 
     /** One event ready to publish, keyed by its customer. */
-    public record SimulatedEvent(String customerId, String eventId, String json, boolean duplicate) {
+    public record SimulatedEvent(String customerId, String eventId, String json, boolean duplicate)
+            implements io.iotpipeline.domain.EventToPublish {
     }
 
     private final SimulatorSettings settings;

@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.iotpipeline.anomaly.BatchJudge;
 import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.ops.PipelineCounters;
@@ -18,6 +17,9 @@ import org.apache.camel.Exchange;
  * the dead letters.
  */
 public final class ReadingStore {
+
+    /** Exchange variable: the Kafka batch's anomaly findings as JSON rows, stored with their readings (anomaly/BatchJudge). */
+    public static final String ANOMALIES = "anomalies";
 
     /** Exchange variable: the row batch being written. */
     public static final String ROW_BATCH = "readings";
@@ -116,7 +118,7 @@ public final class ReadingStore {
     }
 
     static String anomalies(Exchange exchange) {
-        return exchange.getVariable(BatchJudge.ANOMALIES, String.class);
+        return exchange.getVariable(ANOMALIES, String.class);
     }
 
     @SuppressWarnings("unchecked")

@@ -14,7 +14,7 @@ import java.util.Set;
 import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.SourceRecord;
-import io.iotpipeline.ingest.EventJson;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.simulator.AnomalyInjector;
 import io.iotpipeline.simulator.DeviceSimulator;

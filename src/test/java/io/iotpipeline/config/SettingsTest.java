@@ -48,7 +48,7 @@ class SettingsTest {
         shipped.setProperty(key, value);
         try (org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext()) {
             context.getPropertiesComponent().setInitialProperties(shipped);
-            Exception error = assertThrows(IllegalArgumentException.class, () -> new PipelineSetup().configure(context));
+            Exception error = assertThrows(IllegalArgumentException.class, () -> new io.iotpipeline.PipelineSetup().configure(context));
             assertEquals(message, error.getMessage());
             assertEquals(null, context.getRegistry().lookupByName("dataSource"), "nothing started before the check");
         }
@@ -60,7 +60,7 @@ class SettingsTest {
         shipped.setProperty("store.batch.rows", " 42 ");
         try (org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext()) {
             context.getPropertiesComponent().setInitialProperties(shipped);
-            PipelineSetup.bindSettings(context);
+            io.iotpipeline.PipelineSetup.bindSettings(context);
             assertEquals(42, context.getRegistry().findSingleByType(io.iotpipeline.store.StoreSettings.class)
                     .rowsPerBatch());
         }

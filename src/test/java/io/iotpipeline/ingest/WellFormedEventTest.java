@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.SourceRecord;

@@ -228,7 +228,7 @@ class AnalyticsIT {
     @Test
     void thePowerBiConnectionFileOpensDirectQueryOnPostgres() throws Exception {
         // the model and report are checked by PowerBiProjectTest and PowerBiModelIT
-        var pbids = io.iotpipeline.ingest.EventJson.MAPPER.readTree(
+        var pbids = io.iotpipeline.domain.EventJson.MAPPER.readTree(
                 java.nio.file.Path.of("report/powerbi/iot-pipeline.pbids").toFile()).get("connections").get(0);
         assertEquals("DirectQuery", pbids.get("mode").asText());
         assertEquals("postgresql", pbids.get("details").get("protocol").asText());

@@ -113,10 +113,10 @@ class AnomalyIT {
                 throw new IllegalStateException(e);
             }
         };
-        var all = io.iotpipeline.ingest.EventJson.MAPPER.readTree(get.apply("anomalies?deviceId=D001").body());
+        var all = io.iotpipeline.domain.EventJson.MAPPER.readTree(get.apply("anomalies?deviceId=D001").body());
         assertEquals(2, all.get("count").asInt(), all.toString());
         assertEquals("spike", all.get("anomalies").get(0).get("detector").asText());
-        assertEquals(0, io.iotpipeline.ingest.EventJson.MAPPER.readTree(get.apply("anomalies?detector=stuck").body())
+        assertEquals(0, io.iotpipeline.domain.EventJson.MAPPER.readTree(get.apply("anomalies?detector=stuck").body())
                 .get("count").asInt());
         assertEquals(400, get.apply("anomalies?detector=bogus").statusCode());
     }

@@ -28,7 +28,7 @@ import io.iotpipeline.apiclient.model.Device;
 import io.iotpipeline.apiclient.model.DevicePage;
 import io.iotpipeline.apiclient.model.DeviceState;
 import io.iotpipeline.apiclient.model.ReadingStatus;
-import io.iotpipeline.ingest.EventJson;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.routes.ServeRoute;
 import org.apache.camel.Route;
 import org.apache.camel.main.Main;

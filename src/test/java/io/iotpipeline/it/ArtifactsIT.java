@@ -57,7 +57,7 @@ class ArtifactsIT {
         assertEquals(List.of(), binaries, "no PostgreSQL binaries");
         assertTrue(Files.size(DEPLOYED) < Files.size(ZERO_INSTALL) / 2, "less than half the zero-install jar");
         // ... but the whole pipeline, with the Kafka client camel-kafka needs
-        for (String entry : List.of("io/iotpipeline/Application.class", "io/iotpipeline/config/PipelineSetup.class",
+        for (String entry : List.of("io/iotpipeline/Application.class", "io/iotpipeline/PipelineSetup.class",
                 "io/iotpipeline/config/ZeroInstallServers.class", "application.properties",
                 "org/apache/kafka/clients/consumer/KafkaConsumer.class", "org/postgresql/Driver.class",
                 "org/flywaydb/core/Flyway.class", "org/apache/camel/main/Main.class")) {

@@ -18,7 +18,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.iotpipeline.TestEvent;
-import io.iotpipeline.ingest.EventJson;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.replay.SampleReplay;
 import org.apache.camel.main.Main;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

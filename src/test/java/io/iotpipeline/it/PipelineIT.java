@@ -290,7 +290,7 @@ class PipelineIT {
                 throw new IllegalStateException(e);
             }
         };
-        var json = io.iotpipeline.ingest.EventJson.MAPPER;
+        var json = io.iotpipeline.domain.EventJson.MAPPER;
 
         assertEquals(200, get.apply("/health").statusCode());
         assertEquals("UP", json.readTree(get.apply("/health/ready").body()).path("status").asText());
@@ -349,7 +349,7 @@ class PipelineIT {
             topic.send("CI00777", TestEvent.of(eventId).customer("CI00777").devices("{\"deviceId\":\"D001\",\"temperature\":20,\"measure\":\"C\",\"status\":\"SUCCESS\"}", "{\"deviceId\":\"D009\",\"temperature\":45.5,\"measure\":\"C\",\"status\":\"ERROR\"}").json());
             return alerts.all().stream().anyMatch(record -> sentIds.stream().anyMatch(record.value()::contains));
         });
-        var json = io.iotpipeline.ingest.EventJson.MAPPER;
+        var json = io.iotpipeline.domain.EventJson.MAPPER;
         for (ConsumerRecord<String, String> record : alerts.all()) {
             var alert = json.readTree(record.value());
             if (sentIds.contains(alert.path("eventId").asText())) {

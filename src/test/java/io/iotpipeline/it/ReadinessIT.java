@@ -59,6 +59,6 @@ class ReadinessIT {
     private String status(String url) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return io.iotpipeline.ingest.EventJson.MAPPER.readTree(response.body()).path("status").asText();
+        return io.iotpipeline.domain.EventJson.MAPPER.readTree(response.body()).path("status").asText();
     }
 }

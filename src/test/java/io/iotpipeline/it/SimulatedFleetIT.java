@@ -93,7 +93,7 @@ class SimulatedFleetIT {
 
     @Test
     void everyGrafanaPanelQueryRunsAndTheSimulatedDataShows() throws Exception {
-        var dashboard = io.iotpipeline.ingest.EventJson.MAPPER.readTree(
+        var dashboard = io.iotpipeline.domain.EventJson.MAPPER.readTree(
                 java.nio.file.Path.of("report/grafana/dashboards/iot-pipeline.json").toFile());
         int withRows = 0;
         for (var panel : dashboard.get("panels")) {

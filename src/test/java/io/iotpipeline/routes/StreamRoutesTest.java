@@ -68,6 +68,7 @@ class StreamRoutesTest {
 
     @Configure
     protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(io.iotpipeline.PipelineBeans.class);
         configuration.addRoutesBuilder(DatabaseRetriesConfiguration.class, IngestRoute.class, AnalyseRoute.class,
                 DetectRoute.class, StoreRoute.class);
     }

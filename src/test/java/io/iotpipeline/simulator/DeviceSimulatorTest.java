@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotpipeline.domain.DeviceEvent;
 import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.SourceRecord;
-import io.iotpipeline.ingest.EventJson;
+import io.iotpipeline.domain.EventJson;
 import io.iotpipeline.ingest.ReadingRules;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.iotpipeline.ops;
+package io.iotpipeline.store;
 
 import java.sql.Connection;
 import java.util.Map;
@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
-import io.iotpipeline.store.WriteFailures;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

@@ -1,4 +1,4 @@
-package io.iotpipeline.ops;
+package io.iotpipeline.store;
 
 import java.util.Map;
 

@@ -1,7 +1,8 @@
-package io.iotpipeline.config;
+package io.iotpipeline;
 
 import java.util.Properties;
 
+import io.iotpipeline.config.ZeroInstallServers;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,13 @@
-package io.iotpipeline.config;
+package io.iotpipeline;
 
 import java.time.Clock;
 import java.util.List;
 
 import io.iotpipeline.access.AccessSettings;
+import io.iotpipeline.config.ConnectionSettings;
+import io.iotpipeline.config.KafkaSecurity;
+import io.iotpipeline.config.Settings;
+import io.iotpipeline.config.ZeroInstallServers;
 import io.iotpipeline.access.FrontDoor;
 import io.iotpipeline.analytics.AnalyticsSettings;
 import io.iotpipeline.anomaly.AnomalyDetectors;
@@ -17,7 +21,7 @@ import io.iotpipeline.ingest.PublishFailures;
 import io.iotpipeline.ingest.PublishHealthCheck;
 import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.ops.ConsumerLag;
-import io.iotpipeline.ops.DatabaseHealthCheck;
+import io.iotpipeline.store.DatabaseHealthCheck;
 import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.ops.RouteXmlWithIds;
 import io.iotpipeline.simulator.AnomalyInjector;
@@ -74,7 +78,7 @@ public class PipelineSetup implements CamelConfiguration {
      * Every setting, read and checked once before anything starts: a bad value refuses the start with the property's
      * name and value. Each concern's settings are bound by type for the routes and beans that need them.
      */
-    static ConnectionSettings bindSettings(CamelContext context) {
+    public static ConnectionSettings bindSettings(CamelContext context) {
         Settings settings = Settings.of(context);
         ConnectionSettings connections = ConnectionSettings.from(settings);
         var registry = context.getRegistry();
@@ -161,7 +165,8 @@ public class PipelineSetup implements CamelConfiguration {
                 dataSource, detection.rebuildReadingsPerDevice(), detection.rebuildHours()));
         ConsumerLag lag = new ConsumerLag(brokers, kafkaSecurity, kafkaSettings.topic(), kafkaSettings.groupId());
         own(context, started, lag);
-        registry.bind("pipelineCounters", new PipelineCounters(lag));
+        registry.bind("pipelineCounters", new PipelineCounters(lag, java.util.Arrays.stream(io.iotpipeline.anomaly.Detector.values())
+                .map(io.iotpipeline.anomaly.Detector::id).toList()));
         registry.bind("deviceSimulator", new DeviceSimulator(registry.findSingleByType(SimulatorSettings.class), clock,
                 registry.lookupByNameAndType("anomalyInjector", AnomalyInjector.class)));
 

@@ -1,4 +1,4 @@
-package io.iotpipeline.ingest;
+package io.iotpipeline.domain;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,0 +1,102 @@
+package io.iotpipeline;
+
+import io.iotpipeline.access.AccessSettings;
+import io.iotpipeline.access.Credentials;
+import io.iotpipeline.analytics.AnalyticsSettings;
+import io.iotpipeline.analytics.BatchLateness;
+import io.iotpipeline.anomaly.BatchJudge;
+import io.iotpipeline.config.Settings;
+import io.iotpipeline.ingest.DeviceEventsFormat;
+import io.iotpipeline.ingest.EventReader;
+import io.iotpipeline.ingest.EventRecords;
+import io.iotpipeline.ingest.HttpEvents;
+import io.iotpipeline.ingest.IngestBatch;
+import io.iotpipeline.ingest.IngestSettings;
+import io.iotpipeline.ingest.MqttEvents;
+import io.iotpipeline.ingest.ReadingRules;
+import io.iotpipeline.ops.StepCounts;
+import io.iotpipeline.store.ReadingStore;
+import io.iotpipeline.store.StoreSettings;
+import io.iotpipeline.store.WriteFailures;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Configuration;
+
+/**
+ * The beans the routes call by name, built from the typed settings ({@code Settings.bound}: as {@link PipelineSetup}
+ * bound them at start). Lazy: each is made at its first lookup, once every setting and shared bean is bound.
+ */
+@Configuration
+public class PipelineBeans implements CamelConfiguration, CamelContextAware {
+
+    private CamelContext context;
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.context = camelContext;
+    }
+
+    @Override
+    public void configure(CamelContext camelContext) {
+        this.context = camelContext;
+    }
+
+    private <T> T settings(Class<T> type, java.util.function.Function<Settings, T> binding) {
+        return Settings.bound(context, type, binding);
+    }
+
+    private EventReader eventReader() {
+        return new EventReader(context.getRegistry().lookupByNameAndType("readingRules", ReadingRules.class),
+                settings(IngestSettings.class, IngestSettings::from).maxEventBytes());
+    }
+
+    @BindToRegistry(value = DeviceEventsFormat.NAME, lazy = true)
+    public DeviceEventsFormat deviceEvents() {
+        return new DeviceEventsFormat(eventReader(), StepCounts.of(context));
+    }
+
+    @BindToRegistry(value = "ingestBatch", lazy = true)
+    public IngestBatch ingestBatch() {
+        return new IngestBatch(eventReader(), StepCounts.of(context));
+    }
+
+    @BindToRegistry(value = "batchLateness", lazy = true)
+    public BatchLateness batchLateness() {
+        return new BatchLateness(settings(AnalyticsSettings.class, AnalyticsSettings::from).lateness(),
+                StepCounts.of(context));
+    }
+
+    @BindToRegistry(value = "batchJudge", lazy = true)
+    public BatchJudge batchJudge() {
+        return new BatchJudge();
+    }
+
+    @BindToRegistry(value = "readingStore", lazy = true)
+    public ReadingStore readingStore() {
+        return new ReadingStore(settings(StoreSettings.class, StoreSettings::from).rowsPerBatch(),
+                WriteFailures.of(context), StepCounts.of(context));
+    }
+
+    @BindToRegistry(value = "eventRecords", lazy = true)
+    public EventRecords eventRecords() {
+        return new EventRecords();
+    }
+
+    @BindToRegistry(value = "httpEvents", lazy = true)
+    public HttpEvents httpEvents() {
+        return new HttpEvents(settings(IngestSettings.class, IngestSettings::from).posted(),
+                new Credentials(settings(AccessSettings.class, AccessSettings::from)));
+    }
+
+    @BindToRegistry(value = "mqttEvents", lazy = true)
+    public MqttEvents mqttEvents() {
+        return new MqttEvents(settings(IngestSettings.class, IngestSettings::from).posted());
+    }
+}
