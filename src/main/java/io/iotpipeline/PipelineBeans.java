@@ -4,6 +4,7 @@ import io.iotpipeline.access.AccessSettings;
 import io.iotpipeline.access.Credentials;
 import io.iotpipeline.analytics.AnalyticsSettings;
 import io.iotpipeline.analytics.BatchLateness;
+import io.iotpipeline.anomaly.AnomalyDetectors;
 import io.iotpipeline.anomaly.BatchJudge;
 import io.iotpipeline.config.Settings;
 import io.iotpipeline.ingest.DeviceEventsFormat;
@@ -14,6 +15,7 @@ import io.iotpipeline.ingest.IngestBatch;
 import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.MqttEvents;
 import io.iotpipeline.ingest.ReadingRules;
+import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.ops.StepCounts;
 import io.iotpipeline.store.ReadingStore;
 import io.iotpipeline.store.StoreSettings;
@@ -52,6 +54,11 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
         return Settings.bound(context, type, binding);
     }
 
+    /** The running totals of the progress line and the metrics (bound by PipelineSetup, with the consumer lag). */
+    private PipelineCounters totals() {
+        return context.getRegistry().lookupByNameAndType("pipelineCounters", PipelineCounters.class);
+    }
+
     private EventReader eventReader() {
         return new EventReader(context.getRegistry().lookupByNameAndType("readingRules", ReadingRules.class),
                 settings(IngestSettings.class, IngestSettings::from).maxEventBytes());
@@ -64,29 +71,30 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
 
     @BindToRegistry(value = "ingestBatch", lazy = true)
     public IngestBatch ingestBatch() {
-        return new IngestBatch(eventReader(), StepCounts.of(context));
+        return new IngestBatch(eventReader(), StepCounts.of(context), totals());
     }
 
     @BindToRegistry(value = "batchLateness", lazy = true)
     public BatchLateness batchLateness() {
         return new BatchLateness(settings(AnalyticsSettings.class, AnalyticsSettings::from).lateness(),
-                StepCounts.of(context));
+                StepCounts.of(context), totals());
     }
 
     @BindToRegistry(value = "batchJudge", lazy = true)
     public BatchJudge batchJudge() {
-        return new BatchJudge();
+        return new BatchJudge(context.getRegistry().lookupByNameAndType("anomalyDetectors", AnomalyDetectors.class),
+                totals());
     }
 
     @BindToRegistry(value = "readingStore", lazy = true)
     public ReadingStore readingStore() {
         return new ReadingStore(settings(StoreSettings.class, StoreSettings::from).rowsPerBatch(),
-                WriteFailures.of(context), StepCounts.of(context));
+                WriteFailures.of(context), StepCounts.of(context), totals());
     }
 
     @BindToRegistry(value = "eventRecords", lazy = true)
     public EventRecords eventRecords() {
-        return new EventRecords();
+        return new EventRecords(totals());
     }
 
     @BindToRegistry(value = "httpEvents", lazy = true)
@@ -97,6 +105,6 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
 
     @BindToRegistry(value = "mqttEvents", lazy = true)
     public MqttEvents mqttEvents() {
-        return new MqttEvents(settings(IngestSettings.class, IngestSettings::from).posted());
+        return new MqttEvents(settings(IngestSettings.class, IngestSettings::from).posted(), totals());
     }
 }

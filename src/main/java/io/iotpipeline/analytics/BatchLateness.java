@@ -24,10 +24,12 @@ public final class BatchLateness {
 
     private final LatenessPolicy policy;
     private final StepCounts counts;
+    private final PipelineCounters totals;
 
-    public BatchLateness(LatenessPolicy policy, StepCounts counts) {
+    public BatchLateness(LatenessPolicy policy, StepCounts counts, PipelineCounters totals) {
         this.policy = policy;
         this.counts = counts;
+        this.totals = totals;
     }
 
     /** The body is the stream_watermarks rows; the answer the readings to store, late ones flagged. */
@@ -36,7 +38,7 @@ public final class BatchLateness {
                 watermarks(batch.getMessage().getBody(List.class)),
                 PipelineClock.nowUtc(batch));
         batch.setVariable(DEAD_LETTERS, classified.deadLetters());
-        PipelineCounters.of(batch).lateReadings(classified.late());
+        totals.lateReadings(classified.late());
         StepCounts.Step step = counts.of(batch.getFromRouteId(), "flag-late-readings", "readings", "late");
         step.passed(classified.readings().size());
         step.noted(classified.late());

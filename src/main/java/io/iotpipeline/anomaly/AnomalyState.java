@@ -18,19 +18,11 @@ public final class AnomalyState {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnomalyState.class);
 
-    static final String LATEST_READINGS = statement("statements/latest-readings-per-device.sql");
+    static final String LATEST_READINGS = io.iotpipeline.store.Statements.text("latest-readings-per-device");
 
     private AnomalyState() {
     }
 
-    private static String statement(String resource) {
-        try (var in = AnomalyState.class.getClassLoader().getResourceAsStream(resource)) {
-            return new String(java.util.Objects.requireNonNull(in, resource).readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     public static AnomalyDetectors rebuilt(AnomalyDetectors detectors, DataSource dataSource, int readingsPerDevice,
             int hours) throws SQLException {

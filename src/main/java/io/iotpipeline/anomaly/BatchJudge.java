@@ -19,6 +19,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchJudge {
 
+    private final AnomalyDetectors detectors;
+    private final PipelineCounters totals;
+
+    public BatchJudge(AnomalyDetectors detectors, PipelineCounters totals) {
+        this.detectors = detectors;
+        this.totals = totals;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(BatchJudge.class);
 
     /** Exchange variable: the batch's findings as JSON rows, stored with their readings by store_readings. */
@@ -32,8 +40,6 @@ public final class BatchJudge {
     public void judge(Exchange batch) {
         @SuppressWarnings("unchecked")
         List<DeviceReading> readings = batch.getMessage().getBody(List.class);
-        AnomalyDetectors detectors = batch.getContext().getRegistry().lookupByNameAndType("anomalyDetectors",
-                AnomalyDetectors.class);
         AnomalyDetectors.Judgement judged;
         try {
             judged = detectors.judge(readings.stream().map(Observation::of).toList());
@@ -65,7 +71,7 @@ public final class BatchJudge {
 
     /** Counts an alert sent, per detector (iot_anomalies_total). */
     public void countSent(Exchange exchange, Map<?, ?> row) {
-        PipelineCounters.of(exchange).anomalySent(row.get("detector").toString());
+        totals.anomalySent(row.get("detector").toString());
     }
 
     private static String json(Object value) {

@@ -34,6 +34,9 @@ public final class FleetPage {
     private static final com.fasterxml.jackson.databind.ObjectMapper EXACT = new com.fasterxml.jackson.databind.ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+    /** The statement, its sort to fill in. */
+    private static final String TEMPLATE = io.iotpipeline.store.Statements.text("api-devices");
+
     private FleetPage() {
     }
 
@@ -57,21 +60,8 @@ public final class FleetPage {
                 ? "(customerId, deviceId)" + comparison + "(:#afterCustomer, :#afterDevice)"
                 : "(" + expressionAndType[0] + ", customerId, deviceId)" + comparison
                         + "(CAST(:#afterValue AS " + expressionAndType[1] + "), :#afterCustomer, :#afterDevice)";
-        return "WITH page AS (SELECT customerId AS \"customerId\", deviceId AS \"deviceId\", state, since,"
-                + " lastSeen AS \"lastSeen\", lastEventTime AS \"lastEventTime\", lastStatus AS \"lastStatus\","
-                + " lastTemperature AS \"lastTemperature\", lastMeasure AS \"lastMeasure\", readings,"
-                + " round(temperatureSum / readings, 2) AS \"avgTemperatureC\", " + expressionAndType[0] + " AS \"sortValue\","
-                + " row_number() OVER (ORDER BY " + order + ") AS \"position\""
-                + " FROM device_health WHERE " + FILTERS
-                + " AND (CAST(:#afterCustomer AS text) IS NULL OR " + after + ")"
-                + " ORDER BY " + order + " LIMIT :#limit)"
-                + " SELECT json_build_object('total', (SELECT count(*) FROM device_health WHERE " + FILTERS + "),"
-                + " 'count', (SELECT count(*) FROM page), 'limit', CAST(:#limit AS integer),"
-                + " 'nextCursor', (SELECT translate(encode(convert_to(json_build_array('" + sort + "', \"sortValue\","
-                + " \"customerId\", \"deviceId\")::text, 'UTF8'), 'base64'), E'+/=\\n', '-_') FROM page"
-                + " WHERE \"position\" = CAST(:#limit AS integer)),"
-                + " 'devices', (SELECT coalesce(json_agg(to_jsonb(page) - 'sortValue' - 'position' ORDER BY \"position\"),"
-                + " '[]') FROM page))::text";
+        return TEMPLATE.replace("{{sortValue}}", expressionAndType[0]).replace("{{order}}", order)
+                .replace("{{filters}}", FILTERS).replace("{{after}}", after).replace("{{sort}}", sort);
     }
 
     /** The position a cursor of this sort holds, or null when it is no cursor of this sort. */

@@ -16,6 +16,12 @@ import org.apache.camel.support.DefaultMessage;
  */
 public final class EventRecords {
 
+    private final PipelineCounters totals;
+
+    public EventRecords(PipelineCounters totals) {
+        this.totals = totals;
+    }
+
     /** Events to publish (the body), from the simulator. */
     public List<Message> records(Exchange exchange) {
         return of(exchange, exchange.getMessage().getBody(List.class));
@@ -33,7 +39,7 @@ public final class EventRecords {
 
     /** Counts the records just published (the body). */
     public void countPublished(Exchange exchange) {
-        PipelineCounters.of(exchange).eventsPublished(exchange.getMessage().getBody(List.class).size());
+        totals.eventsPublished(exchange.getMessage().getBody(List.class).size());
     }
 
     private static Message record(Exchange exchange, String customerId, String json) {

@@ -31,10 +31,12 @@ public final class IngestBatch {
 
     private final EventReader reader;
     private final StepCounts counts;
+    private final PipelineCounters totals;
 
-    public IngestBatch(EventReader reader, StepCounts counts) {
+    public IngestBatch(EventReader reader, StepCounts counts, PipelineCounters totals) {
         this.reader = reader;
         this.counts = counts;
+        this.totals = totals;
     }
 
     /** First, in the consumer thread: the batch's records (the new body), and the offsets to commit once stored. */
@@ -117,7 +119,7 @@ public final class IngestBatch {
     /** Last: the offsets, once the batch's readings and dead letters are in the database. */
     public void commitOffsets(Exchange batch) {
         KafkaBatchCommit.commit(batch);
-        PipelineCounters.of(batch).batchCommitted(batch.getProperty(KafkaBatchCommit.PROPERTY, KafkaBatchCommit.class).records());
+        totals.batchCommitted(batch.getProperty(KafkaBatchCommit.PROPERTY, KafkaBatchCommit.class).records());
     }
 
     /** The Kafka batch (one exchange per record, camel-kafka's batching mode) as records with their bytes. */

@@ -19,7 +19,10 @@ public final class MqttEvents {
 
     private final PostedLimits limits;
 
-    public MqttEvents(PostedLimits limits) {
+    private final PipelineCounters totals;
+
+    public MqttEvents(PostedLimits limits, PipelineCounters totals) {
+        this.totals = totals;
         this.limits = limits;
     }
 
@@ -46,7 +49,7 @@ public final class MqttEvents {
         } catch (PostedEvents.UnreadableRequestException | PostedEvents.TooManyEventsException e) {
             deadLetters.add(new DeadLetter(key, "MQTT message: " + e.getMessage(), text, null, null, source));
         }
-        PipelineCounters.of(exchange).eventsPublished(accepted.size());
+        totals.eventsPublished(accepted.size());
         exchange.setProperty(DEAD_LETTERS, deadLetters);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(EventRecords.of(exchange, accepted));

@@ -62,8 +62,7 @@ public final class Database {
     /** Stores a setting the database side needs (see {@code pipeline_settings}). */
     public static void saveSetting(DataSource dataSource, String name, String value) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                var statement = connection.prepareStatement("INSERT INTO pipeline_settings (name, value) VALUES (?, ?)"
-                        + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+                var statement = connection.prepareStatement(Statements.text("save-pipeline-setting"))) {
             statement.setString(1, name);
             statement.setString(2, value);
             statement.executeUpdate();

@@ -31,11 +31,13 @@ public final class ReadingStore {
     private final WriteFailures writes;
 
     private final StepCounts counts;
+    private final PipelineCounters totals;
 
-    public ReadingStore(int rowsPerBatch, WriteFailures writes, StepCounts counts) {
+    public ReadingStore(int rowsPerBatch, WriteFailures writes, StepCounts counts, PipelineCounters totals) {
         this.writes = writes;
         this.rowsPerBatch = rowsPerBatch;
         this.counts = counts;
+        this.totals = totals;
     }
 
     /** The Kafka batch's readings in row batches of about {@code store.batch.rows}. */
@@ -76,7 +78,7 @@ public final class ReadingStore {
     public void countRowsWritten(Exchange exchange) {
         writes.succeeded();
         int rows = exchange.getVariable(ROW_BATCH, List.class).size();
-        PipelineCounters.of(exchange).rowsWritten(rows);
+        totals.rowsWritten(rows);
         Object inserted = exchange.getMessage().getBody();
         StepCounts.Step step = counts.of(exchange.getFromRouteId(), "store-readings-with-analytics", "rows",
                 "already stored");
@@ -113,7 +115,7 @@ public final class ReadingStore {
 
     /** A dead letter (the body) counted by reason and turned into its row. */
     public Object deadLetterRow(Exchange exchange, DeadLetter deadLetter) {
-        PipelineCounters.of(exchange).deadLetter(deadLetter.reason());
+        totals.deadLetter(deadLetter.reason());
         return deadLetter.toRow();
     }
 
