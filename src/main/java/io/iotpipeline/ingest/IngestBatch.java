@@ -86,7 +86,14 @@ public final class IngestBatch {
                 + (body == null ? "null" : body.getClass().getName()) + ", not the ReadingsToStore it was given");
     }
 
-    /** A route before the store failed: the batch's readings become dead letters with the reason, the consumer goes on. */
+    /** Whether a route before the store failed in a way no retry cures (not a server away for now, StoreFailure). */
+    public static boolean failedForGood(Exchange batch) {
+        Throwable failure = batch.getException() != null ? batch.getException()
+                : batch.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return !io.iotpipeline.store.StoreFailure.isTransient(failure);
+    }
+
+    /** A route before the store failed for good: the batch's readings become dead letters with the reason. */
     public ReadingsToStore readingsOfFailedRoute(Exchange batch) {
         String route = batch.getContext().getRoutes().stream()
                 .filter(r -> r.getEndpoint().getEndpointUri().startsWith(BEFORE_STORE_ENDPOINT))

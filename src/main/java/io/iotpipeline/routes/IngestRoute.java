@@ -36,8 +36,9 @@ public class IngestRoute extends RouteBuilder {
     @Override
     public void configure() {
         routeTemplate(TEMPLATE)
-                .templateParameter("topic", "{{kafka.topic}}", "the Kafka topic of device events")
-                .templateParameter("groupId", "{{kafka.consumer.groupId}}", "the consumer group (one per instance)")
+                .templateParameter("topic", null, "the Kafka topic of device events")
+                // one group per instance: two instances in one group would rebalance, and break, each other's commits
+                .templateParameter("groupId", null, "the consumer group, one per instance")
                 .templateParameter("threads", "{{kafka.consumer.threads}}", "consumer threads (at most the partitions)")
                 .templateParameter("maxEvents", "{{store.batch.maxEvents}}", "records per Kafka batch at most")
                 .templateParameter("maxWaitMs", "{{store.batch.maxWaitMs}}", "how long a batch waits to fill")
@@ -62,11 +63,13 @@ public class IngestRoute extends RouteBuilder {
                 .to("direct:store-readings").id("store-readings-with-analytics")
                 // routes loaded from files (routes/*.yaml) get the stored readings here, not from the topic again
                 .bean("ingestBatch", "storedReadings").id("take-stored-readings")
-                .to("direct:readings-stored?block=false&failIfNoConsumers=false").id("hand-on-stored-readings")
+                .to("direct:readings-stored?block=false&failIfNoConsumers=false&synchronous=true")
+                        .id("hand-on-stored-readings")
                 .bean("ingestBatch", "commitOffsets").id("commit-offsets");
 
         // the shipped pipeline: kafka.topic with the kafka.* and store.batch.* settings
-        templatedRoute(TEMPLATE).routeId("ingest");
+        templatedRoute(TEMPLATE).routeId("ingest").parameter("topic", "{{kafka.topic}}")
+                .parameter("groupId", "{{kafka.consumer.groupId}}");
 
         // routes loaded from files may enrich or drop readings here (docs/operations.md): what they drop, or the whole
         // batch when they fail, becomes dead letters with the reason
@@ -74,10 +77,13 @@ public class IngestRoute extends RouteBuilder {
                 .setBody(method("ingestBatch", "readingsToStore")).id("readings-to-store")
                 .setVariable(IngestBatch.BEFORE_STORE, body()).id("keep-readings-to-store")
                 .doTry().id("try-routes-before-store")
-                    .to("direct:readings-before-store?block=false&failIfNoConsumers=false")
+                    // synchronous: an asynchronous step in such a route must not move the batch off the consumer
+                    // thread, the only one that may commit its offsets
+                    .to("direct:readings-before-store?block=false&failIfNoConsumers=false&synchronous=true")
                             .id("hand-readings-to-routes-before-store")
                     .setBody(method("ingestBatch", "readingsAnswered")).id("take-readings-answered")
-                .doCatch(Exception.class).id("when-a-route-before-store-fails")
+                // a failure a retry may cure (a server away) fails the batch, which is read again; any other one drops it
+                .doCatch(Exception.class).onWhen(IngestBatch::failedForGood).id("when-a-route-before-store-fails")
                     .setBody(method("ingestBatch", "readingsOfFailedRoute")).id("drop-readings-of-failed-route")
                 .end()
                 .split(simple("${body.dropped}")).stopOnException().id("split-dropped-readings")

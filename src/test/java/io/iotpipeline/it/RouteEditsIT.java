@@ -141,6 +141,42 @@ class RouteEditsIT {
                 () -> servers.topic().lag("iot-pipeline-store") == 0);
     }
 
+    @Test
+    void aYamlRouteBeforeTheStoreWhoseServerIsAwayHoldsItsBatchUntilItGetsThrough(@TempDir Path routes)
+            throws Exception {
+        Path away = routes.resolve("enrichment-away.yaml");
+        Files.writeString(away, """
+                - route:
+                    id: enrichment-away
+                    from:
+                      uri: direct:readings-before-store
+                      steps:
+                        - throwException:
+                            exceptionType: java.net.ConnectException
+                            message: Connection refused
+                """);
+        Properties props = new Properties();
+        props.putAll(servers.properties());
+        props.put("camel.main.routesIncludePattern", "file:" + away);
+        main = start(props);
+        String held = UUID.randomUUID().toString();
+        servers.topic().send("CI00904", TestEvent.of(held).customer("CI00904").device("H1", 20, "C", "SUCCESS").json());
+        Rows rows = servers.rows();
+        Thread.sleep(8000);
+        assertEquals(0, rows.count("select count(*) from iot_dead_letters where eventId = '" + held + "'"),
+                "a server away is no reason to drop readings");
+        assertEquals(0, rows.count("select count(*) from iot_device_events where eventId = '" + held + "'"));
+        assertTrue(servers.topic().lag("iot-pipeline-store") > 0, "the batch is not committed");
+        main.stop();
+
+        // the server is back (here: no such route any more): the batch gets through, stored once
+        Properties without = new Properties();
+        without.putAll(servers.properties());
+        main = start(without);
+        Eventually.await(Duration.ofSeconds(60), "the held reading, stored",
+                () -> rows.count("select count(*) from iot_device_events where eventId = '" + held + "'") == 1);
+    }
+
     private static Main start(Properties props) throws Exception {
         Main pipeline = new Main(io.iotpipeline.Application.class);
         pipeline.setOverrideProperties(props);
