@@ -100,7 +100,7 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
     @BindToRegistry(value = "httpEvents", lazy = true)
     public HttpEvents httpEvents() {
         return new HttpEvents(settings(IngestSettings.class, IngestSettings::from).posted(),
-                new Credentials(settings(AccessSettings.class, AccessSettings::from)));
+                new Credentials(settings(AccessSettings.class, AccessSettings::from)), totals());
     }
 
     @BindToRegistry(value = "mqttEvents", lazy = true)

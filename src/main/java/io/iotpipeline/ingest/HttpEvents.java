@@ -24,11 +24,13 @@ public final class HttpEvents {
 
     private final PostedLimits limits;
     private final Credentials credentials;
+    private final PipelineCounters totals;
 
     /** @param credentials what each ingest key may post (the guard in front checked that the key is one) */
-    public HttpEvents(PostedLimits limits, Credentials credentials) {
+    public HttpEvents(PostedLimits limits, Credentials credentials, PipelineCounters totals) {
         this.limits = limits;
         this.credentials = credentials;
+        this.totals = totals;
     }
 
     /** Answers 400, 413 or 415 when the request cannot be accepted; otherwise leaves the events to publish. */
@@ -154,10 +156,10 @@ public final class HttpEvents {
                 : null;
     }
 
-    private static void answerWithAccepted(Exchange exchange) throws JsonProcessingException {
+    private void answerWithAccepted(Exchange exchange) throws JsonProcessingException {
         PublishFailures.of(exchange.getContext()).succeeded();
         List<?> accepted = exchange.getProperty(ACCEPTED, List.class);
-        PipelineCounters.of(exchange).eventsPublished(accepted.size());
+        totals.eventsPublished(accepted.size());
         answer(exchange, 202, Map.of("accepted", accepted.stream()
                 .map(event -> ((PostedEvents.Accepted) event).eventId()).toList()));
     }

@@ -18,12 +18,11 @@ public final class MqttEvents {
     public static final String DEAD_LETTERS = "mqttDeadLetters";
 
     private final PostedLimits limits;
-
     private final PipelineCounters totals;
 
     public MqttEvents(PostedLimits limits, PipelineCounters totals) {
-        this.totals = totals;
         this.limits = limits;
+        this.totals = totals;
     }
 
     /** The body becomes the Kafka records of the valid events; the dead letters go in a property. */

@@ -9,6 +9,6 @@ public class ProgressRoute extends RouteBuilder {
     public void configure() {
         from("timer:progress?period={{progress.intervalMs}}&delay={{progress.intervalMs}}").routeId("progress")
                 .autoStartup("{{progress.enabled}}")
-                .process(exchange -> io.iotpipeline.ops.PipelineCounters.of(exchange).report(exchange));
+                .bean("pipelineCounters", "report").id("log-progress");
     }
 }
