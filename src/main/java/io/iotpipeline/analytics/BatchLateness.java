@@ -7,7 +7,6 @@ import java.util.Map;
 
 import io.iotpipeline.ingest.PipelineClock;
 import io.iotpipeline.ingest.ReadingRules;
-import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.ops.StepCounts;
 import org.apache.camel.Exchange;
@@ -40,9 +39,8 @@ public final class BatchLateness {
         batch.setVariable(DEAD_LETTERS, classified.deadLetters());
         totals.lateReadings(classified.late());
         StepCounts.Step step = counts.of(batch.getFromRouteId(), "flag-late-readings", "readings", "late");
-        step.passed(classified.readings().size());
+        step.counted(classified.readings().size(), classified.deadLetters());
         step.noted(classified.late());
-        classified.deadLetters().forEach(refused -> step.refused(DeadLetter.kindOf(refused.reason())));
         return classified.readings();
     }
 

@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
-import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.ops.StepCounts;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.DataFormat;
@@ -38,11 +37,8 @@ public final class DeviceEventsFormat extends ServiceSupport implements DataForm
     @SuppressWarnings("unchecked")
     public Object unmarshal(Exchange batch, Object records) {
         ReadEvent.Batch events = reader.events((List<EventReader.Record>) records);
-        StepCounts.Step step = counts.of(batch.getFromRouteId(), "unmarshal-events", "events", null);
-        step.passed(events.events().size());
-        for (DeadLetter unreadable : events.unreadable()) {
-            step.refused(DeadLetter.kindOf(unreadable.reason()));
-        }
+        counts.of(batch.getFromRouteId(), "unmarshal-events", "events", null)
+                .counted(events.events().size(), events.unreadable());
         return events;
     }
 

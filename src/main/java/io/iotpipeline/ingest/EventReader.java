@@ -40,15 +40,6 @@ public final class EventReader {
         this.maxEventBytes = maxEventBytes;
     }
 
-    /** The three steps in one call. */
-    public Read read(List<Record> records) {
-        ReadEvent.Batch events = events(records);
-        Read read = readings(devices(events.events()));
-        List<DeadLetter> deadLetters = new ArrayList<>(events.unreadable());
-        deadLetters.addAll(read.deadLetters());
-        return new Read(read.readings(), deadLetters);
-    }
-
     /** Unmarshals each record's event, its event-level fields checked; a record that is no valid event is a dead letter. */
     public ReadEvent.Batch events(List<Record> records) {
         List<ReadEvent> events = new ArrayList<>(records.size());

@@ -3,7 +3,6 @@ package io.iotpipeline.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.iotpipeline.domain.DeadLetter;
 import io.iotpipeline.domain.DeviceReading;
 import io.iotpipeline.domain.SourceRecord;
 import io.iotpipeline.ops.PipelineCounters;
@@ -60,11 +59,8 @@ public final class IngestBatch {
     public List<DeviceReading> filterReadings(Exchange batch) {
         EventReader.Read read = reader.readings(batch.getMessage().getBody(List.class));
         batch.getVariable(DEAD_LETTERS, List.class).addAll(read.deadLetters());
-        StepCounts.Step step = counts.of(batch.getFromRouteId(), "filter-readings", "readings", null);
-        step.passed(read.readings().size());
-        for (DeadLetter refused : read.deadLetters()) {
-            step.refused(DeadLetter.kindOf(refused.reason()));
-        }
+        counts.of(batch.getFromRouteId(), "filter-readings", "readings", null)
+                .counted(read.readings().size(), read.deadLetters());
         return read.readings();
     }
 
@@ -110,11 +106,8 @@ public final class IngestBatch {
     }
 
     private ReadingsToStore counted(Exchange batch, ReadingsToStore answered) {
-        StepCounts.Step step = counts.of(batch.getFromRouteId(), "routes-before-store", "readings", null);
-        step.passed(answered.size());
-        for (DeadLetter dropped : answered.dropped()) {
-            step.refused(DeadLetter.kindOf(dropped.reason()));
-        }
+        counts.of(batch.getFromRouteId(), "routes-before-store", "readings", null)
+                .counted(answered.size(), answered.dropped());
         return answered;
     }
 

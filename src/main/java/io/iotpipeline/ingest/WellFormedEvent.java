@@ -44,15 +44,6 @@ final class WellFormedEvent {
                   List<Device> devices) {
     }
 
-    /**
-     * Adds the event's readings to {@code readings} and returns true, or returns false with {@code readings} as it
-     * was when the event is not in the common case.
-     */
-    static boolean read(byte[] value, ReadingRules rules, SourceRecord source, List<DeviceReading> readings) {
-        Parsed event = parse(value);
-        return event != null && readings(event, rules, source, readings);
-    }
-
     /** The event, or null when it is not in the common shape or one of its event-level fields is not valid. */
     static Parsed parse(byte[] value) {
         try (JsonParser json = JSON.createParser(value)) {

@@ -1,5 +1,6 @@
 package io.iotpipeline.ops;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.management.ObjectName;
 
+import io.iotpipeline.domain.DeadLetter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
@@ -96,6 +98,12 @@ public final class StepCounts {
 
         public void refused(String reason) {
             refused.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+        }
+
+        /** What a step let pass, and the dead letters it made, counted by their kind ({@link DeadLetter#kindOf}). */
+        public void counted(long passedCount, Collection<DeadLetter> deadLetters) {
+            passed(passedCount);
+            deadLetters.forEach(deadLetter -> refused(DeadLetter.kindOf(deadLetter.reason())));
         }
 
         @ManagedAttribute(description = "The route the step belongs to")

@@ -19,7 +19,7 @@ class EventReaderTest {
                 .getBytes(StandardCharsets.UTF_8);
         byte[] notUtf8 = seed.clone();
         notUtf8[ReadingRulesTest.SEED.indexOf("CI00103")] = (byte) 0xff;
-        EventReader.Read read = reader.read(List.of(record(0, seed), record(1, null), record(2, "{\"eventId\":".getBytes(
+        EventReader.Read read = read(List.of(record(0, seed), record(1, null), record(2, "{\"eventId\":".getBytes(
                 StandardCharsets.UTF_8)), record(3, oneBadDevice), record(4, notUtf8), record(5, new byte[10_001]),
                 record(6, ReadingRulesTest.SEED.replace("e3cb26d3-41b2", "x").getBytes(StandardCharsets.UTF_8))));
 
@@ -40,5 +40,14 @@ class EventReaderTest {
     private static EventReader.Record record(long offset, byte[] value) {
         return new EventReader.Record(new SourceRecord("device_stream", 0, offset, "CI00103", RecordValue.text(value)),
                 value);
+    }
+
+    /** The batch through the ingest route's three steps: unmarshal, split, filter (the unmarshal's dead letters first). */
+    private EventReader.Read read(List<EventReader.Record> records) {
+        ReadEvent.Batch events = reader.events(records);
+        EventReader.Read filtered = reader.readings(EventReader.devices(events.events()));
+        List<io.iotpipeline.domain.DeadLetter> deadLetters = new java.util.ArrayList<>(events.unreadable());
+        deadLetters.addAll(filtered.deadLetters());
+        return new EventReader.Read(filtered.readings(), deadLetters);
     }
 }

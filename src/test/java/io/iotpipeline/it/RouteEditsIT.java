@@ -62,12 +62,10 @@ class RouteEditsIT {
     @Test
     void aSecondTopicIsASecondPipelineByPropertiesAloneAndAYamlRouteDropsAndEnrichesBeforeTheStore() throws Exception {
         Properties props = new Properties();
-        props.putAll(servers.properties());
         try (Reader example = Files.newBufferedReader(EXAMPLES.resolve("second-topic.properties"))) {
             props.load(example);
         }
-        props.put("camel.main.routesIncludePattern", "file:" + EXAMPLES.resolve("routes/drop-test-devices.yaml"));
-        main = start(props);
+        main = start(EXAMPLES.resolve("routes/drop-test-devices.yaml"), props);
         assertEquals("Started", main.getCamelContext().getRouteController().getRouteStatus("ingest-lab").name());
         assertEquals("Started", main.getCamelContext().getRouteController().getRouteStatus("ingest").name());
 
@@ -105,21 +103,8 @@ class RouteEditsIT {
     @Test
     void aFailingYamlRouteBeforeTheStoreTurnsItsBatchesIntoDeadLettersAndTheConsumerGoesOn(@TempDir Path routes)
             throws Exception {
-        Path broken = routes.resolve("broken-enrichment.yaml");
-        Files.writeString(broken, """
-                - route:
-                    id: broken-enrichment
-                    from:
-                      uri: direct:readings-before-store
-                      steps:
-                        - throwException:
-                            exceptionType: java.lang.IllegalStateException
-                            message: the enrichment service is away
-                """);
-        Properties props = new Properties();
-        props.putAll(servers.properties());
-        props.put("camel.main.routesIncludePattern", "file:" + broken);
-        main = start(props);
+        main = start(routeBeforeTheStoreThrowing(routes, "broken-enrichment", "java.lang.IllegalStateException",
+                "the enrichment service is away"));
 
         String first = UUID.randomUUID().toString();
         String second = UUID.randomUUID().toString();
@@ -144,21 +129,8 @@ class RouteEditsIT {
     @Test
     void aYamlRouteBeforeTheStoreWhoseServerIsAwayHoldsItsBatchUntilItGetsThrough(@TempDir Path routes)
             throws Exception {
-        Path away = routes.resolve("enrichment-away.yaml");
-        Files.writeString(away, """
-                - route:
-                    id: enrichment-away
-                    from:
-                      uri: direct:readings-before-store
-                      steps:
-                        - throwException:
-                            exceptionType: java.net.ConnectException
-                            message: Connection refused
-                """);
-        Properties props = new Properties();
-        props.putAll(servers.properties());
-        props.put("camel.main.routesIncludePattern", "file:" + away);
-        main = start(props);
+        main = start(routeBeforeTheStoreThrowing(routes, "enrichment-away", "java.net.ConnectException",
+                "Connection refused"));
         String held = UUID.randomUUID().toString();
         servers.topic().send("CI00904", TestEvent.of(held).customer("CI00904").device("H1", 20, "C", "SUCCESS").json());
         Rows rows = servers.rows();
@@ -170,14 +142,38 @@ class RouteEditsIT {
         main.stop();
 
         // the server is back (here: no such route any more): the batch gets through, stored once
-        Properties without = new Properties();
-        without.putAll(servers.properties());
-        main = start(without);
+        main = start(null);
         Eventually.await(Duration.ofSeconds(60), "the held reading, stored",
                 () -> rows.count("select count(*) from iot_device_events where eventId = '" + held + "'") == 1);
     }
 
-    private static Main start(Properties props) throws Exception {
+    /** A YAML route before the store that fails every batch with this exception, in a file of its own. */
+    private static Path routeBeforeTheStoreThrowing(Path folder, String id, String exceptionType, String message)
+            throws java.io.IOException {
+        return Files.writeString(folder.resolve(id + ".yaml"), """
+                - route:
+                    id: %s
+                    from:
+                      uri: direct:readings-before-store
+                      steps:
+                        - throwException:
+                            exceptionType: %s
+                            message: %s
+                """.formatted(id, exceptionType, message));
+    }
+
+    /** The pipeline on these servers with these YAML routes (none: null). */
+    private Main start(Path routes) throws Exception {
+        return start(routes, new Properties());
+    }
+
+    private Main start(Path routes, Properties settings) throws Exception {
+        Properties props = new Properties();
+        props.putAll(servers.properties());
+        props.putAll(settings);
+        if (routes != null) {
+            props.put("camel.main.routesIncludePattern", "file:" + routes);
+        }
         Main pipeline = new Main(io.iotpipeline.Application.class);
         pipeline.setOverrideProperties(props);
         pipeline.start();
