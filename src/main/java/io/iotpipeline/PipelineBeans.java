@@ -88,8 +88,8 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
 
     @BindToRegistry(value = "readingStore", lazy = true)
     public ReadingStore readingStore() {
-        return new ReadingStore(settings(StoreSettings.class, StoreSettings::from).rowsPerBatch(),
-                WriteFailures.of(context), StepCounts.of(context), totals());
+        StoreSettings store = settings(StoreSettings.class, StoreSettings::from);
+        return new ReadingStore(store.rowsPerBatch(), store.batchesPerSecond(), WriteFailures.of(context), StepCounts.of(context), totals());
     }
 
     @BindToRegistry(value = "eventRecords", lazy = true)

@@ -40,6 +40,11 @@ public final class EventReader {
         this.maxEventBytes = maxEventBytes;
     }
 
+    /** The same reader with other rules (a pipeline instance's, {@link IngestInstance}). */
+    public EventReader withRules(ReadingRules other) {
+        return other == rules ? this : new EventReader(other, maxEventBytes);
+    }
+
     /** Unmarshals each record's event, its event-level fields checked; a record that is no valid event is a dead letter. */
     public ReadEvent.Batch events(List<Record> records) {
         List<ReadEvent> events = new ArrayList<>(records.size());

@@ -54,10 +54,15 @@ public final class IngestBatch {
         return entries;
     }
 
-    /** The entries that are readings by the reading rules (the new body); a dead letter with the reason per other one. */
+    /**
+     * The entries that are readings by the reading rules of the batch's instance ({@link IngestInstance}, else
+     * {@code readings.*}): the new body; a dead letter with the reason per other one.
+     */
     @SuppressWarnings("unchecked")
     public List<DeviceReading> filterReadings(Exchange batch) {
-        EventReader.Read read = reader.readings(batch.getMessage().getBody(List.class));
+        ReadingRules rules = batch.getVariable(IngestInstance.RULES, ReadingRules.class);
+        EventReader.Read read = (rules == null ? reader : reader.withRules(rules))
+                .readings(batch.getMessage().getBody(List.class));
         batch.getVariable(DEAD_LETTERS, List.class).addAll(read.deadLetters());
         counts.of(batch.getFromRouteId(), "filter-readings", "readings", null)
                 .counted(read.readings().size(), read.deadLetters());

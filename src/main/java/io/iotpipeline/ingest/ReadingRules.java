@@ -96,6 +96,11 @@ public final class ReadingRules {
         this.ranges = new EnumMap<>(ranges);
     }
 
+    /** These rules with other accepted statuses (a pipeline instance's {@code statuses}, route template kafka-to-store). */
+    public ReadingRules withStatuses(List<String> accepted) {
+        return new ReadingRules(accepted, ranges);
+    }
+
     /**
      * The rules from {@code readings.statuses}, {@code readings.measures} and {@code readings.range.<measure>}.
      */

@@ -3,8 +3,11 @@ package io.iotpipeline.routes;
 import io.iotpipeline.ingest.DeviceEventsFormat;
 import io.iotpipeline.ingest.EventReader;
 import io.iotpipeline.ingest.IngestBatch;
+import io.iotpipeline.ingest.IngestInstance;
 import io.iotpipeline.ingest.KafkaEndpoints;
+import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.ops.StepCounts;
+import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -43,12 +46,23 @@ public class IngestRoute extends RouteBuilder {
                 .templateParameter("maxEvents", "{{store.batch.maxEvents}}", "records per Kafka batch at most")
                 .templateParameter("maxWaitMs", "{{store.batch.maxWaitMs}}", "how long a batch waits to fill")
                 .templateParameter("enabled", "{{store.enabled}}", "whether the instance starts")
+                .templateParameter("statuses", "{{readings.statuses}}", "the statuses whose readings are stored")
+                .templateParameter("rowsPerBatch", "{{store.batch.rows}}", "readings per database statement, about")
+                .templateParameter("batchesPerSecond", "{{store.throttle.batchesPerSecond}}",
+                        "the instance's database statements per second at most")
+                // checked when the route is created: a bad value stops the start, naming the parameter
+                .templateBean("instance", IngestInstance.class, template -> IngestInstance.of(
+                        template.getCamelContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class),
+                        parameter(template, "statuses"), parameter(template, "rowsPerBatch"),
+                        parameter(template, "batchesPerSecond")))
                 .from(KafkaEndpoints.batchConsumer("{{topic}}", "{{groupId}}", "{{threads}}", "{{maxEvents}}",
                         "{{maxWaitMs}}"))
                 .autoStartup("{{enabled}}")
                 // the batch consumer has aggregated the topic's records: one exchange is one Kafka batch, each step
                 // below works on all of it at once and counts in the domain's units (JMX type=steps, in Hawtio)
                 .bean("ingestBatch", "rememberOffsets").id("remember-offsets")
+                // the instance's reading rules, row batch size and throttle travel with the batch to the shared stages
+                .bean("{{instance}}", "applyTo").id("instance-settings")
                 // the data format as an endpoint: Hawtio 4.2's diagram leaves out an unmarshal step with a custom format
                 .to("dataformat:" + DeviceEventsFormat.NAME + ":unmarshal").id("unmarshal-events")
                 .bean("ingestBatch", "splitDevices").id("split-devices")
@@ -90,5 +104,9 @@ public class IngestRoute extends RouteBuilder {
                     .to("direct:store-dead-letter").id("store-each-dropped-reading")
                 .end()
                 .setBody(simple("${body.readings}")).id("readings-kept");
+    }
+
+    private static String parameter(RouteTemplateContext template, String name) {
+        return template.getCamelContext().resolvePropertyPlaceholders(template.getProperty(name, String.class));
     }
 }

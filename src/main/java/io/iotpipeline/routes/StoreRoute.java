@@ -1,13 +1,12 @@
 package io.iotpipeline.routes;
 
-import io.iotpipeline.config.Settings;
 import io.iotpipeline.store.ReadingStore;
-import io.iotpipeline.store.StoreSettings;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * Store stage: writes a batch of readings in JDBC batches of {@code store.batch.rows} rows, throttled, and stores dead
+ * Store stage: writes a batch of readings in JDBC batches of {@code store.batch.rows} rows (or its pipeline instance's
+ * {@code rowsPerBatch}), throttled, and stores dead
  * letters. Both inserts are idempotent, so a redelivered Kafka batch adds nothing. A failed write is retried with
  * backoff ({@link DatabaseRetriesConfiguration}); when retries run out the failure goes back to the ingest stage, which does not commit the batch. A batch the
  * database rejects as bad data is written row by row, and only the rejected rows become dead letters.
@@ -16,15 +15,13 @@ public class StoreRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        StoreSettings settings = Settings.bound(getContext(), StoreSettings.class, StoreSettings::from);
-        int batchesPerSecond = settings.batchesPerSecond();
-
-
         from("direct:store-readings").routeId("store-readings").startupOrder(5)
                 .routeConfigurationId(DatabaseRetriesConfiguration.WRITES)
                 .transform(method("readingStore", "rowBatches")).id("aggregate-into-row-batches")
                 .split(body()).stopOnException().id("split-row-batches")
-                    .throttle(batchesPerSecond).totalRequestsMode().timePeriodMillis(1000).id("throttle-batches")
+                    // each pipeline instance its own throttle (its batchesPerSecond, else store.throttle.*)
+                    .throttle(method("readingStore", "batchesPerSecond")).totalRequestsMode().timePeriodMillis(1000)
+                            .correlationExpression(simple("${fromRouteId}")).id("throttle-batches")
                     .to("direct:write-row-batch").id("write-each-row-batch")
                     .bean("readingStore", "countRowsWritten").id("count-rows-written")
                 .end();

@@ -21,28 +21,47 @@ public final class ReadingStore {
     /** Exchange variable: the Kafka batch's anomaly findings as JSON rows, stored with their readings (anomaly/BatchJudge). */
     public static final String ANOMALIES = "anomalies";
 
+    /**
+     * Exchange variables a pipeline instance may set (route template kafka-to-store): readings per statement and
+     * statements per second for its batches; without them, {@code store.batch.rows} and
+     * {@code store.throttle.batchesPerSecond}.
+     */
+    public static final String ROWS_PER_BATCH = "rowsPerBatch";
+    public static final String BATCHES_PER_SECOND = "batchesPerSecond";
+
     /** Exchange variable: the row batch being written. */
     public static final String ROW_BATCH = "readings";
     /** Exchange property of the row-by-row fallback: the events already counted in this batch. */
     static final String COUNTED_EVENTS = "countedEvents";
 
     private final int rowsPerBatch;
+    private final int batchesPerSecond;
 
     private final WriteFailures writes;
 
     private final StepCounts counts;
     private final PipelineCounters totals;
 
-    public ReadingStore(int rowsPerBatch, WriteFailures writes, StepCounts counts, PipelineCounters totals) {
+    public ReadingStore(int rowsPerBatch, int batchesPerSecond, WriteFailures writes, StepCounts counts,
+            PipelineCounters totals) {
         this.writes = writes;
         this.rowsPerBatch = rowsPerBatch;
+        this.batchesPerSecond = batchesPerSecond;
         this.counts = counts;
         this.totals = totals;
     }
 
-    /** The Kafka batch's readings in row batches of about {@code store.batch.rows}. */
-    public List<List<DeviceReading>> rowBatches(List<DeviceReading> readings) {
-        return inRowBatches(readings, rowsPerBatch);
+    /** The Kafka batch's readings (the body) in row batches of about its instance's rows, or {@code store.batch.rows}. */
+    @SuppressWarnings("unchecked")
+    public List<List<DeviceReading>> rowBatches(Exchange exchange) {
+        Integer rows = exchange.getVariable(ROWS_PER_BATCH, Integer.class);
+        return inRowBatches(exchange.getMessage().getBody(List.class), rows != null ? rows : rowsPerBatch);
+    }
+
+    /** The throttle's statements per second for the exchange's instance, or {@code store.throttle.batchesPerSecond}. */
+    public int batchesPerSecond(Exchange exchange) {
+        Integer perSecond = exchange.getVariable(BATCHES_PER_SECOND, Integer.class);
+        return perSecond != null ? perSecond : batchesPerSecond;
     }
 
     /**

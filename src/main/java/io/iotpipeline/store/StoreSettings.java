@@ -8,7 +8,7 @@ import io.iotpipeline.config.Settings;
  * @param maxEvents         Kafka records per consumed batch at most (the consumer's maxPollRecords)
  * @param maxWaitMs         how long a consumed batch waits for more records
  * @param rowsPerBatch      readings per database statement, about
- * @param batchesPerSecond  statements per second at most, per consumer thread
+ * @param batchesPerSecond  statements per second at most, per pipeline instance
  * @param retryMaxAttempts  retries of a failed write before the batch goes back to Kafka
  * @param retryInitialDelayMs the first retry's delay, doubled each time up to {@code retryMaxDelayMs}
  */

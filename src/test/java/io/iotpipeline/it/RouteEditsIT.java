@@ -11,6 +11,8 @@ import java.util.Properties;
 import java.util.UUID;
 
 import io.iotpipeline.TestEvent;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,20 +75,23 @@ class RouteEditsIT {
         List<String> events = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             events.add(TestEvent.of(UUID.randomUUID().toString()).customer("CI00901").offset(i)
-                    .device("L" + i, 20 + i, "C", "SUCCESS").device("TEST-" + i, 1, "C", "SUCCESS").json());
+                    .device("L" + i, 20 + i, "C", "SUCCESS").device("TEST-" + i, 1, "C", "SUCCESS")
+                    .device("E" + i, 20, "C", "ERROR").json());
         }
         lab.send("CI00901", events.toArray(String[]::new));
         // a replay of the same events: stored once all the same
         lab.send("CI00901", events.toArray(String[]::new));
         String mainEvent = UUID.randomUUID().toString();
-        servers.topic().send("CI00902", TestEvent.of(mainEvent).customer("CI00902").device("M1", 20, "C", "SUCCESS").json());
+        servers.topic().send("CI00902", TestEvent.of(mainEvent).customer("CI00902").device("M1", 20, "C", "SUCCESS")
+                .device("E1", 20, "C", "ERROR").json());
 
         Rows rows = servers.rows();
         Eventually.await(Duration.ofSeconds(60), "the lab's readings and the main topic's", () ->
                 rows.count("select count(*) from iot_device_events where customerId = 'CI00901'") == 20
-                        && rows.count("select count(*) from iot_device_events where eventId = '" + mainEvent + "'") == 1
+                        && rows.count("select count(*) from iot_device_events where eventId = '" + mainEvent + "'") == 2
                         // a dead letter is keyed by its Kafka record: each send of a test device's reading is one
-                        && rows.count("select count(*) from iot_dead_letters where deviceId like 'TEST-%'") == 40);
+                        && rows.count("select count(*) from iot_dead_letters where deviceId like 'TEST-%'") == 40
+                        && rows.count("select count(*) from iot_dead_letters where deviceId like 'E%'") == 40);
         Thread.sleep(2000); // the replay has been read too: still once
         assertEquals(20, rows.count("select count(distinct (eventId, deviceId)) from iot_device_events"
                 + " where customerId = 'CI00901'"));
@@ -96,8 +101,17 @@ class RouteEditsIT {
         assertEquals(40, rows.count("select count(*) from iot_dead_letters where deviceId like 'TEST-%'"
                 + " and reason = 'DROPPED before the store: deviceId starts with ''TEST-'''"));
         assertEquals(0, rows.count("select count(*) from iot_device_events where deviceId like 'TEST-%'"));
-        assertEquals(1, rows.count("select count(*) from iot_device_events where eventId = '" + mainEvent + "'"
-                + " and kafkaTopic = 'device_stream' and extraFields->>'site' = 'plant-1'"));
+        assertEquals(2, rows.count("select count(*) from iot_device_events where eventId = '" + mainEvent + "'"
+                + " and kafkaTopic = 'device_stream' and extraFields->>'site' = 'plant-1'"),
+                "the shipped instance keeps its ERROR readings (readings.statuses)");
+        // the lab instance's own reading rules (statuses = SUCCESS) and row batches (rowsPerBatch = 10)
+        assertEquals(40, rows.count("select count(*) from iot_dead_letters where deviceId like 'E%'"
+                + " and kafkaTopic = 'lab_stream' and reason like '%: status %ERROR% is not one of SUCCESS (readings.statuses)'"),
+                () -> "dead letters: " + query(rows, "select deadLetterKey, kafkaTopic, reason from iot_dead_letters"
+                        + " where deviceId like 'E%' limit 3"));
+        DistributionSummary batches = main.getCamelContext().getRegistry().findSingleByType(MeterRegistry.class)
+                .find("iot.write.batch.rows").summary();
+        assertTrue(batches.max() <= 10, "row batches of at most 10 rows, the largest had " + batches.max());
     }
 
     @Test
@@ -163,6 +177,14 @@ class RouteEditsIT {
     }
 
     /** The pipeline on these servers with these YAML routes (none: null). */
+    private static Object query(Rows rows, String sql) {
+        try {
+            return rows.query(sql);
+        } catch (java.sql.SQLException e) {
+            return e.getMessage();
+        }
+    }
+
     private Main start(Path routes) throws Exception {
         return start(routes, new Properties());
     }
