@@ -1,9 +1,12 @@
 package io.iotpipeline;
 
+import java.time.Clock;
+
 import io.iotpipeline.access.AccessSettings;
 import io.iotpipeline.access.Credentials;
 import io.iotpipeline.analytics.AnalyticsSettings;
 import io.iotpipeline.analytics.BatchLateness;
+import io.iotpipeline.analytics.DeviceHealthWatch;
 import io.iotpipeline.anomaly.AnomalyDetectors;
 import io.iotpipeline.anomaly.BatchJudge;
 import io.iotpipeline.config.Settings;
@@ -59,9 +62,17 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
         return context.getRegistry().lookupByNameAndType("pipelineCounters", PipelineCounters.class);
     }
 
+    private ReadingRules readingRules() {
+        return context.getRegistry().lookupByNameAndType("readingRules", ReadingRules.class);
+    }
+
+    /** The pipeline clock (PipelineSetup binds the system's unless a test bound one it can move). */
+    private Clock clock() {
+        return context.getRegistry().lookupByNameAndType("clock", Clock.class);
+    }
+
     private EventReader eventReader() {
-        return new EventReader(context.getRegistry().lookupByNameAndType("readingRules", ReadingRules.class),
-                settings(IngestSettings.class, IngestSettings::from).maxEventBytes());
+        return new EventReader(readingRules(), settings(IngestSettings.class, IngestSettings::from).maxEventBytes());
     }
 
     @BindToRegistry(value = DeviceEventsFormat.NAME, lazy = true)
@@ -76,8 +87,14 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
 
     @BindToRegistry(value = "batchLateness", lazy = true)
     public BatchLateness batchLateness() {
-        return new BatchLateness(settings(AnalyticsSettings.class, AnalyticsSettings::from).lateness(),
+        return new BatchLateness(settings(AnalyticsSettings.class, AnalyticsSettings::from).lateness(), clock(),
                 StepCounts.of(context), totals());
+    }
+
+    @BindToRegistry(value = "deviceHealthWatch", lazy = true)
+    public DeviceHealthWatch deviceHealthWatch() {
+        return new DeviceHealthWatch(settings(AnalyticsSettings.class, AnalyticsSettings::from).silentAfter(), clock(),
+                totals());
     }
 
     @BindToRegistry(value = "batchJudge", lazy = true)
@@ -99,12 +116,13 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
 
     @BindToRegistry(value = "httpEvents", lazy = true)
     public HttpEvents httpEvents() {
-        return new HttpEvents(settings(IngestSettings.class, IngestSettings::from).posted(),
+        return new HttpEvents(settings(IngestSettings.class, IngestSettings::from).posted(), readingRules(), clock(),
                 new Credentials(settings(AccessSettings.class, AccessSettings::from)), totals());
     }
 
     @BindToRegistry(value = "mqttEvents", lazy = true)
     public MqttEvents mqttEvents() {
-        return new MqttEvents(settings(IngestSettings.class, IngestSettings::from).posted(), totals());
+        return new MqttEvents(settings(IngestSettings.class, IngestSettings::from).posted(), readingRules(), clock(),
+                totals());
     }
 }

@@ -1,5 +1,6 @@
 package io.iotpipeline.analytics;
 
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -22,11 +23,13 @@ public final class BatchLateness {
     public static final String DEAD_LETTERS = "tooLateOrEarly";
 
     private final LatenessPolicy policy;
+    private final Clock clock;
     private final StepCounts counts;
     private final PipelineCounters totals;
 
-    public BatchLateness(LatenessPolicy policy, StepCounts counts, PipelineCounters totals) {
+    public BatchLateness(LatenessPolicy policy, Clock clock, StepCounts counts, PipelineCounters totals) {
         this.policy = policy;
+        this.clock = clock;
         this.counts = counts;
         this.totals = totals;
     }
@@ -35,7 +38,7 @@ public final class BatchLateness {
     public List<?> classify(Exchange batch) {
         LatenessPolicy.Classified classified = policy.classify(batch.getVariable(READINGS, List.class),
                 watermarks(batch.getMessage().getBody(List.class)),
-                PipelineClock.nowUtc(batch));
+                PipelineClock.nowUtc(clock));
         batch.setVariable(DEAD_LETTERS, classified.deadLetters());
         totals.lateReadings(classified.late());
         StepCounts.Step step = counts.of(batch.getFromRouteId(), "flag-late-readings", "readings", "late");

@@ -1,5 +1,6 @@
 package io.iotpipeline.ingest;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,19 +24,27 @@ public final class HttpEvents {
     public static final String ACCEPTED = "acceptedEvents";
 
     private final PostedLimits limits;
+    private final ReadingRules rules;
+    private final Clock clock;
     private final Credentials credentials;
     private final PipelineCounters totals;
 
-    /** @param credentials what each ingest key may post (the guard in front checked that the key is one) */
-    public HttpEvents(PostedLimits limits, Credentials credentials, PipelineCounters totals) {
+    /**
+     * @param credentials what each ingest key may post (the guard in front checked that the key is one)
+     * @param clock       the pipeline clock, which judges how far in the future an event time may be
+     */
+    public HttpEvents(PostedLimits limits, ReadingRules rules, Clock clock, Credentials credentials,
+            PipelineCounters totals) {
         this.limits = limits;
+        this.rules = rules;
+        this.clock = clock;
         this.credentials = credentials;
         this.totals = totals;
     }
 
     /** Answers 400, 413 or 415 when the request cannot be accepted; otherwise leaves the events to publish. */
     public void judge(Exchange exchange) throws Exception {
-        checkRequest(exchange, limits, credentials);
+        checkRequest(exchange);
     }
 
     /**
@@ -95,9 +104,7 @@ public final class HttpEvents {
      * Answers 400, 413 or 415 when the request cannot be accepted; otherwise leaves the events to publish. (The API key
      * was checked in front of the route, by the access guard, from the real header.)
      */
-    private static void checkRequest(Exchange exchange, PostedLimits limits, Credentials credentials)
-            throws JsonProcessingException {
-        var registry = exchange.getContext().getRegistry();
+    private void checkRequest(Exchange exchange) throws JsonProcessingException {
         Message request = exchange.getMessage();
         if (!PostedEvents.isJson(realHeader(request, "Content-Type"))) {
             answer(exchange, 415, Map.of("error", "send the events as JSON with Content-Type: application/json"
@@ -117,8 +124,7 @@ public final class HttpEvents {
         }
         PostedEvents events;
         try {
-            events = PostedEvents.judge(body, registry.lookupByNameAndType("readingRules", ReadingRules.class),
-                    limits, PipelineClock.nowUtc(exchange));
+            events = PostedEvents.judge(body, rules, limits, PipelineClock.nowUtc(clock));
         } catch (PostedEvents.UnreadableRequestException e) {
             answer(exchange, 400, Map.of("error", e.getMessage()));
             return;

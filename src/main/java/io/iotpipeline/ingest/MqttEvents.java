@@ -2,6 +2,7 @@ package io.iotpipeline.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,9 +19,13 @@ public final class MqttEvents {
     public static final String DEAD_LETTERS = "mqttDeadLetters";
 
     private final PostedLimits limits;
+    private final ReadingRules rules;
+    private final Clock clock;
     private final PipelineCounters totals;
 
-    public MqttEvents(PostedLimits limits, PipelineCounters totals) {
+    public MqttEvents(PostedLimits limits, ReadingRules rules, Clock clock, PipelineCounters totals) {
+        this.rules = rules;
+        this.clock = clock;
         this.limits = limits;
         this.totals = totals;
     }
@@ -36,10 +41,9 @@ public final class MqttEvents {
                 MessageDigest.getInstance("SHA-256").digest((topic + "\n" + text).getBytes(StandardCharsets.UTF_8)));
         List<DeadLetter> deadLetters = new ArrayList<>();
         List<PostedEvents.Accepted> accepted = List.of();
-        var registry = exchange.getContext().getRegistry();
         try {
-            PostedEvents events = PostedEvents.judge(payload == null ? new byte[0] : payload,
-                    registry.lookupByNameAndType("readingRules", ReadingRules.class), limits, PipelineClock.nowUtc(exchange));
+            PostedEvents events = PostedEvents.judge(payload == null ? new byte[0] : payload, rules, limits,
+                    PipelineClock.nowUtc(clock));
             accepted = events.accepted();
             for (PostedEvents.Rejected rejected : events.rejected()) {
                 deadLetters.add(new DeadLetter(key + "#" + rejected.index(), "MQTT event " + rejected.index() + ": "

@@ -37,11 +37,6 @@ public class PipelineCounters {
         detectors.forEach(id -> anomalies.put(id, new AtomicLong()));
     }
 
-    /** The pipeline's counters, bound in the registry as "pipelineCounters". */
-    public static PipelineCounters of(org.apache.camel.Exchange exchange) {
-        return exchange.getContext().getRegistry().lookupByNameAndType("pipelineCounters", PipelineCounters.class);
-    }
-
     public void eventsPublished(int count) {
         eventsPublished.addAndGet(count);
     }

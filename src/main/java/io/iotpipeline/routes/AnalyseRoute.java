@@ -1,19 +1,6 @@
 package io.iotpipeline.routes;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
-
-import io.iotpipeline.analytics.AnalyticsSettings;
 import io.iotpipeline.analytics.BatchLateness;
-import io.iotpipeline.config.Settings;
-import io.iotpipeline.domain.DeviceStateChange;
-import io.iotpipeline.ingest.PipelineClock;
-import io.iotpipeline.ops.PipelineCounters;
-import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -27,15 +14,8 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public class AnalyseRoute extends RouteBuilder {
 
-
-
-
-
     @Override
     public void configure() {
-        AnalyticsSettings settings = Settings.bound(getContext(), AnalyticsSettings.class, AnalyticsSettings::from);
-        Duration silentAfter = settings.silentAfter();
-
         from("direct:classify-lateness").routeId("classify-lateness").startupOrder(6)
                 .routeConfigurationId(DatabaseRetriesConfiguration.READS)
                 .setVariable(BatchLateness.READINGS, body()).id("keep-batch-readings")
@@ -48,39 +28,20 @@ public class AnalyseRoute extends RouteBuilder {
         from("timer:watch-device-health?period={{health.checkIntervalMs}}").routeId("watch-device-health")
                 .routeConfigurationId(DatabaseRetriesConfiguration.READS)
                 .autoStartup("{{health.enabled}}")
-                .setBody(exchange -> Map.of(
-                        "silentBefore", OffsetDateTime.now(clock(exchange).withZone(ZoneOffset.UTC)).minus(silentAfter),
-                        "thresholdSeconds", silentAfter.toSeconds()))
+                .setBody(method("deviceHealthWatch", "silenceThreshold")).id("silence-threshold")
                 .to("sql:classpath:statements/mark-silent-devices.sql?dataSource=#dataSource").id("mark-silent-devices")
                 .to("sql:classpath:statements/take-state-changes.sql?dataSource=#dataSource&outputType=SelectList")
                         .id("take-state-changes")
-                .process(AnalyseRoute::countStateChanges)
-                .setBody(exchange -> DeviceStateChange.logLines(changes(exchange)))
-                .split(body())
-                    .log(LoggingLevel.INFO, "io.iotpipeline.devices", "${body}")
+                .transform(method("deviceHealthWatch", "stateChanges")).id("count-state-changes")
+                .split(body()).id("split-state-changes")
+                    .log(LoggingLevel.INFO, "io.iotpipeline.devices", "${body}").id("log-state-change")
                 .end()
                 .to("sql:classpath:statements/take-stream-gaps.sql?dataSource=#dataSource&outputType=SelectList").id("take-stream-gaps")
-                .split(body())
+                .split(body()).id("split-stream-gaps")
                     .log(LoggingLevel.INFO, "io.iotpipeline.devices", "Event stream ${body[customerId]}/"
                             + "${body[eventPublisher]}: ${body[missingEvents]} events missing between eventOffset"
                             + " ${body[firstOffset]} and ${body[lastOffset]} (${body[eventsSeen]} stored)")
+                            .id("log-stream-gap")
                 .end();
-    }
-
-    static Clock clock(Exchange exchange) {
-        return PipelineClock.of(exchange);
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<DeviceStateChange> changes(Exchange exchange) {
-        return exchange.getVariable("stateChanges", List.class);
-    }
-
-    @SuppressWarnings("unchecked")
-    static void countStateChanges(Exchange exchange) {
-        List<DeviceStateChange> changes = ((List<Map<String, Object>>) exchange.getMessage().getBody(List.class))
-                .stream().map(DeviceStateChange::of).toList();
-        exchange.setVariable("stateChanges", changes);
-        PipelineCounters.of(exchange).deviceStateChanges(changes);
     }
 }
