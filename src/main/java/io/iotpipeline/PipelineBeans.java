@@ -9,7 +9,7 @@ import io.iotpipeline.analytics.BatchLateness;
 import io.iotpipeline.analytics.DeviceHealthWatch;
 import io.iotpipeline.anomaly.AnomalyDetectors;
 import io.iotpipeline.anomaly.BatchJudge;
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 import io.iotpipeline.ingest.DeviceEventsFormat;
 import io.iotpipeline.ingest.EventReader;
 import io.iotpipeline.ingest.EventRecords;

@@ -6,7 +6,7 @@ import java.util.List;
 import io.iotpipeline.access.AccessSettings;
 import io.iotpipeline.config.ConnectionSettings;
 import io.iotpipeline.config.KafkaSecurity;
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 import io.iotpipeline.config.ZeroInstallServers;
 import io.iotpipeline.access.FrontDoor;
 import io.iotpipeline.analytics.AnalyticsSettings;

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 
 /**
  * Who may do what over HTTP: the read user (API, dashboard), the operate user (health details, metrics, Jolokia) and

@@ -2,7 +2,7 @@ package io.iotpipeline.analytics;
 
 import java.time.Duration;
 
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 
 /**
  * Late data and device health: {@code lateness.*}, {@code health.*}, {@code metrics.windowSeconds}.

@@ -1,6 +1,6 @@
 package io.iotpipeline.anomaly;
 
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 
 /**
  * Anomaly detection: on or off ({@code anomaly.enabled}), the detectors, and how their state is rebuilt from the

@@ -32,7 +32,7 @@ public record DetectorSettings(
                 true, 12, Duration.ofSeconds(60), 100_000, Duration.ofSeconds(600));
     }
 
-    public static DetectorSettings from(io.iotpipeline.config.Settings settings) {
+    public static DetectorSettings from(io.iotpipeline.settings.Settings settings) {
         return new DetectorSettings(
                 settings.flag("anomaly.spike.enabled"),
                 settings.share("anomaly.spike.alpha"),

@@ -1,6 +1,6 @@
 package io.iotpipeline.api;
 
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 
 /** The REST API: {@code api.maxRows}, the most rows any list answers with. */
 public record ApiSettings(int maxRows) {

@@ -2,6 +2,8 @@ package io.iotpipeline.config;
 
 import java.nio.file.Path;
 
+import io.iotpipeline.settings.Settings;
+
 /**
  * Where the pipeline's servers are: PostgreSQL ({@code db.*}), Kafka ({@code kafka.*}) and the optional MQTT broker
  * ({@code mqtt.*}). An empty {@code db.url} or {@code kafka.brokers} means the embedded server, when

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import io.iotpipeline.settings.Settings;
+
 /**
  * How every Kafka client of the pipeline (the Camel consumers and producers, the topic and lag admin clients) and the
  * embedded broker authenticate: PLAINTEXT, or SASL/SCRAM with one user ({@code kafka.sasl.username}, the password from

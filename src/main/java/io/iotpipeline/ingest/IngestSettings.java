@@ -1,6 +1,6 @@
 package io.iotpipeline.ingest;
 
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 
 /**
  * How events come in: the Kafka consumer ({@code kafka.consumer.*}), the largest event read from Kafka

@@ -104,7 +104,7 @@ public final class ReadingRules {
     /**
      * The rules from {@code readings.statuses}, {@code readings.measures} and {@code readings.range.<measure>}.
      */
-    public static ReadingRules from(io.iotpipeline.config.Settings property) {
+    public static ReadingRules from(io.iotpipeline.settings.Settings property) {
         List<String> statuses = Arrays.stream(property.text("readings.statuses").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         Map<TemperatureUnit, PlausibleRange> ranges = new EnumMap<>(TemperatureUnit.class);

@@ -2,7 +2,7 @@ package io.iotpipeline.routes;
 
 import java.sql.SQLException;
 
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 import io.iotpipeline.store.ReadingStore;
 import io.iotpipeline.store.StoreSettings;
 import io.iotpipeline.store.StoreFailure;

@@ -2,7 +2,7 @@ package io.iotpipeline.routes;
 
 import io.iotpipeline.anomaly.BatchJudge;
 import io.iotpipeline.anomaly.DetectionSettings;
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 

@@ -9,7 +9,7 @@ import io.iotpipeline.api.ApiQuery;
 import io.iotpipeline.api.ApiRequests;
 import io.iotpipeline.api.ApiSettings;
 import io.iotpipeline.api.FleetPage;
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 

@@ -56,7 +56,7 @@ public final class AnomalyInjector {
         this.random = random;
     }
 
-    public static AnomalyInjector from(io.iotpipeline.config.Settings settings, long seed) {
+    public static AnomalyInjector from(io.iotpipeline.settings.Settings settings, long seed) {
         Map<Detector, Double> shares = new EnumMap<>(Detector.class);
         for (Detector kind : Detector.values()) {
             shares.put(kind, settings.share("simulator.anomaly." + kind.id() + ".share"));

@@ -57,7 +57,7 @@ public record SimulatorSettings(
     }
 
     /** Parses {@code SUCCESS:80,ERROR:10,STANDBY:10}. */
-    public static SimulatorSettings from(io.iotpipeline.config.Settings settings) {
+    public static SimulatorSettings from(io.iotpipeline.settings.Settings settings) {
         return new SimulatorSettings(
                 settings.positiveNumber("simulator.eventsPerSecond"),
                 settings.positiveLong("simulator.tickMs"),

@@ -1,6 +1,6 @@
 package io.iotpipeline.store;
 
-import io.iotpipeline.config.Settings;
+import io.iotpipeline.settings.Settings;
 
 /**
  * How readings are written: {@code store.*}.

@@ -25,7 +25,7 @@ class CredentialsTest {
     static AccessSettings settings(Map<String, String> overrides) {
         Map<String, String> all = new java.util.HashMap<>(DEFAULTS);
         all.putAll(overrides);
-        return AccessSettings.from(io.iotpipeline.config.Settings.of(all));
+        return AccessSettings.from(io.iotpipeline.settings.Settings.of(all));
     }
 
     static String basic(String user, String password) {

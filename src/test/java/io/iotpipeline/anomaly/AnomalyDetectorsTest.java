@@ -174,7 +174,7 @@ class AnomalyDetectorsTest {
         try (var in = getClass().getResourceAsStream("/application.properties")) {
             shipped.load(in);
         }
-        assertEquals(DetectorSettings.defaults(), DetectorSettings.from(io.iotpipeline.config.Settings.of(key -> shipped.getProperty(key))));
+        assertEquals(DetectorSettings.defaults(), DetectorSettings.from(io.iotpipeline.settings.Settings.of(key -> shipped.getProperty(key))));
     }
 
     @Test

@@ -186,7 +186,7 @@ class ReadingRulesTest {
     })
     void configuredRulesTurnImplausibleOrUnwantedReadingsIntoDeadLetters(String from, String to, String reason)
             throws Exception {
-        ReadingRules rules = ReadingRules.from(io.iotpipeline.config.Settings.of(java.util.Map.of(
+        ReadingRules rules = ReadingRules.from(io.iotpipeline.settings.Settings.of(java.util.Map.of(
                 "readings.statuses", "SUCCESS, ERROR",
                 "readings.measures", "C,F",
                 "readings.range.C", "-60..150",
@@ -198,13 +198,13 @@ class ReadingRulesTest {
 
     @Test
     void aMeasureWithoutRangeOrAnUnknownUnitIsAConfigurationError() {
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(io.iotpipeline.config.Settings.of(
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(io.iotpipeline.settings.Settings.of(
                 java.util.Map.of("readings.statuses", "SUCCESS", "readings.measures", "C,X", "readings.range.C", "0..1"))));
         assertEquals("readings.measures: 'X' is not a unit the pipeline can convert; use C, F or K", unknown.getMessage());
-        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(io.iotpipeline.config.Settings.of(
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(io.iotpipeline.settings.Settings.of(
                 java.util.Map.of("readings.statuses", "SUCCESS", "readings.measures", "C", "readings.range.C", "10..1"))));
         assertEquals("readings.range.C: a plausible range needs min < max, got 10.0..1.0", range.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(io.iotpipeline.config.Settings.of(
+        assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(io.iotpipeline.settings.Settings.of(
                 java.util.Map.of("readings.statuses", "SUCCESS,BROKEN", "readings.measures", "C", "readings.range.C", "0..1"))));
     }
 }

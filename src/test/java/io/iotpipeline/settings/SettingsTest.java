@@ -1,4 +1,4 @@
-package io.iotpipeline.config;
+package io.iotpipeline.settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.iotpipeline.config;
+package io.iotpipeline.settings;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
