@@ -1,6 +1,7 @@
 package io.iotpipeline;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.iotpipeline.access.AccessSettings;
@@ -163,7 +164,9 @@ public class PipelineSetup implements CamelConfiguration {
         DetectionSettings detection = registry.findSingleByType(DetectionSettings.class);
         registry.bind("anomalyDetectors", AnomalyState.rebuilt(new AnomalyDetectors(detection.detectors()),
                 dataSource, detection.rebuildReadingsPerDevice(), detection.rebuildHours()));
-        ConsumerLag lag = new ConsumerLag(brokers, kafkaSecurity, kafkaSettings.topic(), kafkaSettings.groupId());
+        List<ConsumerLag.Subscription> subscriptions = new ArrayList<>(templatedInstances(context));
+        subscriptions.add(0, new ConsumerLag.Subscription(kafkaSettings.topic(), kafkaSettings.groupId()));
+        ConsumerLag lag = new ConsumerLag(brokers, kafkaSecurity, subscriptions);
         own(context, started, lag);
         registry.bind("pipelineCounters", new PipelineCounters(lag, java.util.Arrays.stream(io.iotpipeline.anomaly.Detector.values())
                 .map(io.iotpipeline.anomaly.Detector::id).toList()));
@@ -198,12 +201,27 @@ public class PipelineSetup implements CamelConfiguration {
 
     /** The topics of the pipelines added as instances of the route template (camel.route-template[id].topic). */
     static List<String> templatedTopics(CamelContext context) {
-        return context.getPropertiesComponent().loadProperties(key -> TEMPLATED_TOPIC.matcher(key).matches()).values()
-                .stream().map(topic -> context.resolvePropertyPlaceholders(String.valueOf(topic))).distinct().toList();
+        return templatedInstances(context).stream().map(ConsumerLag.Subscription::topic).distinct().toList();
     }
 
-    private static final java.util.regex.Pattern TEMPLATED_TOPIC =
-            java.util.regex.Pattern.compile("camel\\.(route-template|routeTemplate)\\[[^]]+]\\.topic");
+    /** The topic and group of each pipeline instance added by properties ({@code camel.route-template[id].topic}). */
+    static List<ConsumerLag.Subscription> templatedInstances(CamelContext context) {
+        var properties = context.getPropertiesComponent().loadProperties(key -> TEMPLATED.matcher(key).matches());
+        List<ConsumerLag.Subscription> instances = new ArrayList<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.endsWith(".topic")) {
+                String group = properties.getProperty(key.replaceFirst("\\.topic$", ".groupId"));
+                instances.add(new ConsumerLag.Subscription(
+                        context.resolvePropertyPlaceholders(properties.getProperty(key)),
+                        group == null ? null : context.resolvePropertyPlaceholders(group)));
+            }
+        }
+        instances.removeIf(instance -> instance.groupId() == null); // the template refuses it: no group, no instance
+        return instances;
+    }
+
+    private static final java.util.regex.Pattern TEMPLATED =
+            java.util.regex.Pattern.compile("camel\\.(route-template|routeTemplate)\\[[^]]+]\\.(topic|groupId)");
 
     /** Closes the resource when the context stops, or when the setup fails half-way. */
     private static void own(CamelContext context, java.util.Deque<AutoCloseable> started, AutoCloseable resource)

@@ -1,11 +1,14 @@
 package io.iotpipeline;
 
 import java.util.Properties;
+import java.util.Set;
 
 import io.iotpipeline.config.ZeroInstallServers;
+import io.iotpipeline.ops.ConsumerLag;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,5 +51,22 @@ class PipelineSetupTest {
         assertTrue(ZeroInstallServers.inThisArtifact(), "target/classes hold " + ZeroInstallServers.IMPLEMENTATION);
         assertTrue(ZeroInstallServers.require(ZeroInstallServers.IMPLEMENTATION, "db.url")
                 instanceof io.iotpipeline.embedded.ZeroInstall);
+    }
+
+    @Test
+    void eachPipelineInstanceAddedByPropertiesHasItsTopicAndGroupWatchedForLag() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Properties props = new Properties();
+            props.put("lab.topic", "lab_stream");
+            props.put("camel.route-template[ingest-lab].template-id", "kafka-to-store");
+            props.put("camel.route-template[ingest-lab].topic", "{{lab.topic}}");
+            props.put("camel.route-template[ingest-lab].groupId", "iot-pipeline-lab");
+            props.put("camel.routeTemplate[ingest-b].topic", "b_stream");
+            props.put("camel.routeTemplate[ingest-b].groupId", "b");
+            context.getPropertiesComponent().setOverrideProperties(props); // as -D, env vars and files give them
+            assertEquals(Set.of(new ConsumerLag.Subscription("lab_stream", "iot-pipeline-lab"),
+                    new ConsumerLag.Subscription("b_stream", "b")), Set.copyOf(PipelineSetup.templatedInstances(context)));
+            assertEquals(Set.of("lab_stream", "b_stream"), Set.copyOf(PipelineSetup.templatedTopics(context)));
+        }
     }
 }
