@@ -18,5 +18,6 @@ SELECT store_readings(
     #,                         -- kafkaOffset
     CAST(# AS timestamptz[]),  -- kafkaTimestamp
     #,                         -- first reading of its event
-    CAST(# AS jsonb)           -- the batch's anomaly findings
+    CAST(# AS jsonb),          -- the anomaly findings of the batch
+    CAST(# AS jsonb)           -- the measurements beyond temperature of the readings
 ) AS stored

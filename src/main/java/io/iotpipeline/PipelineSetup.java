@@ -20,6 +20,7 @@ import io.iotpipeline.ingest.KafkaTopics;
 import io.iotpipeline.ingest.MqttSubscription;
 import io.iotpipeline.ingest.PublishFailures;
 import io.iotpipeline.ingest.PublishHealthCheck;
+import io.iotpipeline.ingest.MeasurementCatalog;
 import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.ops.ConsumerLag;
 import io.iotpipeline.store.DatabaseHealthCheck;
@@ -89,9 +90,28 @@ public class PipelineSetup implements CamelConfiguration {
                 ApiSettings.from(settings), simulator}) {
             registry.bind(bound.getClass().getSimpleName(), bound);
         }
-        registry.bind("readingRules", ReadingRules.from(settings));
+        registry.bind("readingRules", ReadingRules.from(settings).withCatalog(measurementCatalog(context, settings)));
         registry.bind("anomalyInjector", AnomalyInjector.from(settings, simulator.seed()));
         return connections;
+    }
+
+    /** The measurement catalog that {@code measurements.catalog} names (classpath: or file:), read and checked once. */
+    static MeasurementCatalog measurementCatalog(CamelContext context, Settings settings) {
+        String location = settings.text("measurements.catalog");
+        if (location.isEmpty()) {
+            return MeasurementCatalog.NONE;
+        }
+        var resource = org.apache.camel.support.PluginHelper.getResourceLoader(context).resolveResource(location);
+        if (resource == null || !resource.exists()) {
+            throw new IllegalArgumentException("measurements.catalog: " + location + " does not exist");
+        }
+        try (var yaml = resource.getInputStream()) {
+            MeasurementCatalog catalog = MeasurementCatalog.read(yaml, location);
+            LOG.info("Measurements beyond temperature ({}): {}", location, catalog);
+            return catalog;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("measurements.catalog: " + location + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private void connect(CamelContext context, java.util.Deque<AutoCloseable> started) throws Exception {

@@ -25,6 +25,13 @@ public record DeadLetter(String deadLetterKey, String reason, String payload, St
                 deviceId, source);
     }
 
+    /** A measurement of a valid device that the measurement catalog refuses (its unit, type or range). */
+    public static DeadLetter ofMeasurement(SourceRecord source, int deviceIndex, String measurement, String reason,
+            String eventId, String deviceId, String devicePayload) {
+        return new DeadLetter(source.coordinates() + "#device[" + deviceIndex + "]/" + measurement, reason,
+                devicePayload, eventId, deviceId, source);
+    }
+
     /** A reading that passed validation but that the database refused to store. */
     public static DeadLetter ofRejectedReading(DeviceReading reading, String reason) {
         return ofReading(reading, "#deviceId:", reason);

@@ -79,12 +79,18 @@ public final class ReadingRules {
 
     private final List<String> statuses;
     private final Map<TemperatureUnit, PlausibleRange> ranges;
+    private final MeasurementCatalog catalog;
 
     /**
      * @param statuses the accepted statuses, a subset of {@link #STATUSES}
      * @param ranges   the accepted measures, each with its plausible range
      */
     public ReadingRules(List<String> statuses, Map<TemperatureUnit, PlausibleRange> ranges) {
+        this(statuses, ranges, MeasurementCatalog.NONE);
+    }
+
+    /** @param catalog the measurements beyond temperature a device may carry */
+    public ReadingRules(List<String> statuses, Map<TemperatureUnit, PlausibleRange> ranges, MeasurementCatalog catalog) {
         if (statuses.isEmpty() || !STATUSES.containsAll(statuses)) {
             throw new IllegalArgumentException("readings.statuses must list some of " + String.join(", ", STATUSES)
                     + ", got " + statuses);
@@ -94,11 +100,21 @@ public final class ReadingRules {
         }
         this.statuses = List.copyOf(statuses);
         this.ranges = new EnumMap<>(ranges);
+        this.catalog = catalog;
+    }
+
+    /** These rules with a measurement catalog. */
+    public ReadingRules withCatalog(MeasurementCatalog measurements) {
+        return new ReadingRules(statuses, ranges, measurements);
+    }
+
+    public MeasurementCatalog catalog() {
+        return catalog;
     }
 
     /** These rules with other accepted statuses (a pipeline instance's {@code statuses}, route template kafka-to-store). */
     public ReadingRules withStatuses(List<String> accepted) {
-        return new ReadingRules(accepted, ranges);
+        return new ReadingRules(accepted, ranges, catalog);
     }
 
     /**
@@ -143,7 +159,7 @@ public final class ReadingRules {
     /** eventTime as devices write it, with the microseconds PostgreSQL keeps. */
     public static final DateTimeFormatter EVENT_TIME_WRITTEN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
-    private static final Set<String> FIXED_DEVICE_FIELDS = Set.of("deviceId", "temperature", "measure", "status");
+    static final Set<String> FIXED_DEVICE_FIELDS = Set.of("deviceId", "temperature", "measure", "status");
     private static final ObjectMapper JSON = EventJson.MAPPER;
 
     /**
@@ -224,9 +240,17 @@ public final class ReadingRules {
             }
             String measure = device.get("measure").asText();
             double temperature = temperature(device.get("temperature"));
+            // a measurement the catalog refuses is a dead letter of its own; the reading keeps the valid ones
+            MeasurementCatalog.Read measured = catalog.read(device);
+            for (MeasurementCatalog.Problem refused : measured.problems()) {
+                deadLetters.add(DeadLetter.ofMeasurement(source, i, refused.measurement(),
+                        "data.devices[" + i + "]: " + refused.measurement() + ": " + refused.reason(), event.eventId(),
+                        deviceId, String.valueOf(device)));
+            }
             readings.add(new DeviceReading(eventId, event.customerId(), event.eventOffset(), event.eventPublisher(),
                     eventTime, deviceId, measure, device.get("status").asText(), temperature,
-                    TemperatureUnit.of(measure).orElseThrow().toCelsius(temperature), extra, source, false));
+                    TemperatureUnit.of(measure).orElseThrow().toCelsius(temperature), extra, measured.measurements(),
+                    source, false));
         }
         return new EventReadings(readings, deadLetters);
     }

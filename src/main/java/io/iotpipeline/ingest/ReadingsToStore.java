@@ -62,7 +62,7 @@ public final class ReadingsToStore {
         for (DeviceReading r : readings) {
             enriched.add(new DeviceReading(r.eventId(), r.customerId(), r.eventOffset(), r.eventPublisher(),
                     r.eventTime(), r.deviceId(), r.measure(), r.status(), r.temperature(), r.temperatureCelsius(),
-                    withField(r.extraFields(), name, value), r.source(), r.late()));
+                    withField(r.extraFields(), name, value), r.measurements(), r.source(), r.late()));
         }
         return new ReadingsToStore(enriched, dropped);
     }

@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.EventJson;
+import io.iotpipeline.domain.Measurement;
 
 /**
  * A batch of readings as the parameters of {@code store_readings} (sql/R__reading_analytics.sql): one typed array per
@@ -17,7 +20,7 @@ import io.iotpipeline.domain.DeviceReading;
  * each event (eventId and eventTime) in the batch that the database does not reject. Which reading that is depends
  * only on the batch's content, so a redelivered batch marks the same reading, which is then not inserted again.
  * {@code anomalies} are the detectors' findings for the batch, as JSON rows of {@code device_anomalies}: the function
- * stores those whose reading it inserted.
+ * stores those whose reading it inserted, and {@code measurements} the readings' values beyond temperature the same way.
  */
 public final class ReadingColumns {
 
@@ -132,7 +135,7 @@ public final class ReadingColumns {
             kafkaTimestamps[i] = sameRecord ? kafkaTimestamps[i - 1] : kafkaTimestamp(r.source().timestamp());
             previous = r;
         }
-        List<Object> columns = new ArrayList<>(18);
+        List<Object> columns = new ArrayList<>(19);
         columns.add(eventIds);
         columns.add(customerIds);
         columns.add(eventOffsets);
@@ -151,6 +154,26 @@ public final class ReadingColumns {
         columns.add(kafkaTimestamps);
         columns.add(firstOfEvent);
         columns.add(anomalies == null ? "[]" : anomalies);
+        columns.add(measurements(readings, eventIds, eventTimes));
         return columns;
+    }
+
+    /** The readings' measurements beyond temperature as device_measurements rows in JSON; "[]" when none has any. */
+    static String measurements(List<DeviceReading> readings, String[] eventIds, String[] eventTimes) {
+        ArrayNode rows = null;
+        for (int i = 0; i < readings.size(); i++) {
+            DeviceReading reading = readings.get(i);
+            for (Measurement measurement : reading.measurements()) {
+                if (rows == null) {
+                    rows = EventJson.MAPPER.createArrayNode();
+                }
+                // lower-case keys: jsonb_to_recordset matches them to the function's (folded) column names
+                rows.addObject().put("eventid", eventIds[i]).put("deviceid", reading.deviceId())
+                        .put("eventtime", eventTimes[i]).put("measurement", measurement.name())
+                        .put("value", measurement.value()).put("unit", measurement.unit())
+                        .put("sentvalue", measurement.sentValue()).put("sentunit", measurement.sentUnit());
+            }
+        }
+        return rows == null ? "[]" : rows.toString();
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.iotpipeline.domain.DeviceReading;
+import io.iotpipeline.domain.Measurement;
 import io.iotpipeline.domain.SourceRecord;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +25,9 @@ class ReadingColumnsTest {
     void aBatchIsOneTypedArrayPerColumnInTheFunctionsOrder() {
         UUID eventId = UUID.fromString("e3cb26d3-41b2-49a2-84f3-0156ed8d7502");
         List<Object> columns = ReadingColumns.of(List.of(reading(eventId, "D001", TIME, 1672917233700L)), null);
-        assertEquals(18, columns.size());
+        assertEquals(19, columns.size());
         assertEquals("[]", columns.get(17), "no findings");
+        assertEquals("[]", columns.get(18), "no measurements beyond temperature");
         assertArrayEquals(new String[] {"e3cb26d3-41b2-49a2-84f3-0156ed8d7502"}, (String[]) columns.get(0));
         assertArrayEquals(new String[] {"CI00103"}, (String[]) columns.get(1));
         assertArrayEquals(new long[] {10001}, (long[]) columns.get(2));
@@ -40,6 +42,21 @@ class ReadingColumnsTest {
         assertArrayEquals(new String[] {"2023-01-05T11:13:53.700000Z"}, (String[]) columns.get(15));
         assertArrayEquals(new String[] {null},
                 (String[]) ReadingColumns.of(List.of(reading(eventId, "D001", TIME, -1)), null).get(15));
+    }
+
+    @Test
+    void measurementsBeyondTemperatureAreRowsOfTheirReading() {
+        UUID eventId = UUID.fromString("e3cb26d3-41b2-49a2-84f3-0156ed8d7502");
+        DeviceReading plain = reading(eventId, "D001", TIME, 1);
+        DeviceReading station = new DeviceReading(eventId, "CI00103", 10001, "device", TIME, "W01", "C", "SUCCESS",
+                21.5, 21.5, null, List.of(new Measurement("humidity", 48.2, "%", 48.2, "%"),
+                        new Measurement("pressure", 1013.5, "hPa", 14.7, "psi")), plain.source(), false);
+        assertEquals("[{\"eventid\":\"e3cb26d3-41b2-49a2-84f3-0156ed8d7502\",\"deviceid\":\"W01\","
+                + "\"eventtime\":\"2023-01-05T11:13:53.643364\",\"measurement\":\"humidity\",\"value\":48.2,"
+                + "\"unit\":\"%\",\"sentvalue\":48.2,\"sentunit\":\"%\"},{\"eventid\":\"e3cb26d3-41b2-49a2-84f3-0156ed8d7502\","
+                + "\"deviceid\":\"W01\",\"eventtime\":\"2023-01-05T11:13:53.643364\",\"measurement\":\"pressure\","
+                + "\"value\":1013.5,\"unit\":\"hPa\",\"sentvalue\":14.7,\"sentunit\":\"psi\"}]",
+                ReadingColumns.of(List.of(plain, station), null).get(18));
     }
 
     @Test

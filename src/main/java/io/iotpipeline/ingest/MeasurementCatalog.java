@@ -1,0 +1,187 @@
+package io.iotpipeline.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.iotpipeline.domain.Measurement;
+
+/**
+ * The measurements devices send beside the seed's temperature, declared in a YAML file (the jar's
+ * {@code measurements.yaml}, or the one {@code measurements.catalog} names): per measurement its JSON field, canonical
+ * unit, the units accepted with their conversion, the device field that names the unit, and the valid range. A new
+ * device type is a few lines there, no Java (docs/measurements.md).
+ */
+public final class MeasurementCatalog {
+
+    /** A linear conversion to the canonical unit: {@code canonical = sent * scale + offset}. */
+    public record Conversion(double scale, double offset) {
+        public Conversion(@JsonProperty("scale") Double scale, @JsonProperty("offset") Double offset) {
+            this(scale == null ? 1 : scale, offset == null ? 0 : offset);
+        }
+    }
+
+    /** The inclusive valid range, in the canonical unit. */
+    public record Range(double min, double max) {
+    }
+
+    /**
+     * One measurement.
+     *
+     * @param unitField the device field naming the unit; when absent, or the device sends none, the canonical unit
+     * @param units     every unit accepted, the canonical one included, with its conversion
+     */
+    public record Definition(String name, String field, String unit, String unitField, Map<String, Conversion> units,
+            Range range) {
+    }
+
+    /** What a device entry's measurements are: the valid ones, and a problem per other one. */
+    public record Read(List<Measurement> measurements, List<Problem> problems) {
+    }
+
+    /** Why a measurement of a device cannot be stored. */
+    public record Problem(String measurement, String reason) {
+    }
+
+    private record File(List<Definition> measurements) {
+    }
+
+    /** No measurement beyond temperature: every other field stays in extraFields. */
+    public static final MeasurementCatalog NONE = new MeasurementCatalog(List.of(), "none");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Read NOTHING = new Read(List.of(), List.of());
+
+    private final List<Definition> definitions;
+
+    private MeasurementCatalog(List<Definition> definitions, String where) {
+        Set<String> names = new HashSet<>();
+        // NONE is built while ReadingRules initialises (its STANDARD rules): it checks nothing, so reads none of it
+        Set<String> fields = definitions.isEmpty() ? Set.of() : new HashSet<>(ReadingRules.FIXED_DEVICE_FIELDS);
+        for (Definition definition : definitions) {
+            String problem = problem(definition, names, fields);
+            if (problem != null) {
+                throw new IllegalArgumentException(where + ": measurement " + definition.name() + ": " + problem);
+            }
+        }
+        this.definitions = List.copyOf(definitions);
+    }
+
+    /** The catalog in a YAML file ({@code where} names it in errors). */
+    public static MeasurementCatalog read(InputStream yaml, String where) throws IOException {
+        try {
+            File file = YAML.readValue(yaml, File.class);
+            return new MeasurementCatalog(file == null || file.measurements() == null ? List.of() : file.measurements(),
+                    where);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(where + " is not a measurement catalog: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public List<Definition> definitions() {
+        return definitions;
+    }
+
+    /** The fields a device entry may carry for the catalog's measurements (values and units). */
+    public boolean isEmpty() {
+        return definitions.isEmpty();
+    }
+
+    /** The measurements of a device entry (a JSON object), each converted to its canonical unit and checked. */
+    public Read read(JsonNode device) {
+        if (definitions.isEmpty()) {
+            return NOTHING;
+        }
+        List<Measurement> measurements = new ArrayList<>(0);
+        List<Problem> problems = new ArrayList<>(0);
+        for (Definition definition : definitions) {
+            JsonNode sent = device.get(definition.field());
+            if (sent == null || sent.isNull()) {
+                continue;
+            }
+            double value = ReadingRules.temperature(sent); // a number, or a string holding one
+            if (Double.isNaN(value)) {
+                problems.add(new Problem(definition.name(), definition.field() + " " + ReadingRules.quote(sent.toString())
+                        + " is not a finite number"));
+                continue;
+            }
+            String unit = definition.unit();
+            JsonNode named = definition.unitField() == null ? null : device.get(definition.unitField());
+            if (named != null && !named.isNull()) {
+                unit = named.isTextual() ? named.asText() : named.toString();
+            }
+            Conversion conversion = definition.units().get(unit);
+            if (conversion == null) {
+                problems.add(new Problem(definition.name(), "unit " + ReadingRules.quote(unit) + " is not one of "
+                        + String.join(", ", definition.units().keySet()) + " (the measurement catalog)"));
+                continue;
+            }
+            double canonical = value * conversion.scale() + conversion.offset();
+            Range range = definition.range();
+            if (range != null && (canonical < range.min() || canonical > range.max())) {
+                problems.add(new Problem(definition.name(), value + " " + unit
+                        + (unit.equals(definition.unit()) ? "" : " (" + round(canonical) + " " + definition.unit() + ")")
+                        + " is outside the valid range " + round(range.min()) + ".." + round(range.max()) + " "
+                        + definition.unit()));
+                continue;
+            }
+            measurements.add(new Measurement(definition.name(), canonical, definition.unit(), value, unit));
+        }
+        return new Read(measurements, problems);
+    }
+
+    private static String problem(Definition definition, Set<String> names, Set<String> fields) {
+        if (definition.name() == null || !definition.name().matches("[a-z][a-z0-9_]{0,39}")) {
+            return "name must be 1 to 40 lower-case letters, digits or _, starting with a letter";
+        }
+        if (!names.add(definition.name())) {
+            return "declared twice";
+        }
+        if (definition.field() == null || !fields.add(definition.field())) {
+            return "field " + definition.field() + " is missing or taken (by another measurement or the seed's fields)";
+        }
+        if (definition.unit() == null || definition.unit().isBlank() || definition.unit().length() > 16) {
+            return "unit must be 1 to 16 characters";
+        }
+        if (definition.units() == null || !definition.units().containsKey(definition.unit())) {
+            return "units must list the canonical unit " + definition.unit();
+        }
+        for (Map.Entry<String, Conversion> unit : definition.units().entrySet()) {
+            if (unit.getKey().length() > 16 || unit.getValue() == null || !(unit.getValue().scale() != 0)
+                    || !Double.isFinite(unit.getValue().scale()) || !Double.isFinite(unit.getValue().offset())) {
+                return "unit " + unit.getKey() + " needs a finite, non-zero scale (and a finite offset)";
+            }
+        }
+        if (definition.unitField() != null && !fields.add(definition.unitField())) {
+            return "unitField " + definition.unitField() + " is taken";
+        }
+        if (definition.range() != null && !(definition.range().min() < definition.range().max())) {
+            return "range needs min < max";
+        }
+        return null;
+    }
+
+    private static String round(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
+                : String.valueOf(Math.round(value * 1000) / 1000.0);
+    }
+
+    /** The names, for logs. */
+    @Override
+    public String toString() {
+        Map<String, String> units = new LinkedHashMap<>();
+        definitions.forEach(d -> units.put(d.name(), d.unit()));
+        return units.toString();
+    }
+}

@@ -1,0 +1,100 @@
+package io.iotpipeline.ingest;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.iotpipeline.TestEvent;
+import io.iotpipeline.domain.DeadLetter;
+import io.iotpipeline.domain.DeviceEvent;
+import io.iotpipeline.domain.EventJson;
+import io.iotpipeline.domain.Measurement;
+import io.iotpipeline.domain.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MeasurementCatalogTest {
+
+    static MeasurementCatalog shipped() throws IOException {
+        try (InputStream yaml = MeasurementCatalog.class.getResourceAsStream("/measurements.yaml")) {
+            return MeasurementCatalog.read(yaml, "measurements.yaml");
+        }
+    }
+
+    private static MeasurementCatalog.Read read(MeasurementCatalog catalog, String device) throws IOException {
+        return catalog.read(EventJson.MAPPER.readTree(device));
+    }
+
+    @Test
+    void theShippedCatalogConvertsPressureToHectopascalsAndKeepsWhatWasSent() throws Exception {
+        MeasurementCatalog.Read read = read(shipped(), "{\"deviceId\":\"W01\",\"temperature\":21.5,\"measure\":\"C\","
+                + "\"humidity\":48.2,\"pressure\":14.7,\"pressureUnit\":\"psi\",\"status\":\"SUCCESS\",\"wind\":3}");
+        assertEquals(List.of(), read.problems());
+        assertEquals(2, read.measurements().size());
+        assertEquals(new Measurement("humidity", 48.2, "%", 48.2, "%"), read.measurements().get(0));
+        Measurement pressure = read.measurements().get(1);
+        assertEquals("hPa", pressure.unit());
+        assertEquals(1013.53, pressure.value(), 0.01);
+        assertEquals("psi", pressure.sentUnit());
+        assertEquals(1013.4, read(shipped(), "{\"pressure\":\"1013.4\"}").measurements().get(0).value(), 1e-9,
+                "no unit named: the canonical one; a quoted number is a number");
+        assertEquals(1013.4, read(shipped(), "{\"pressure\":101.34,\"pressureUnit\":\"kPa\"}").measurements().get(0)
+                .value(), 1e-9);
+    }
+
+    @Test
+    void aBadValueUnitOrRangeIsAProblemNamingTheMeasurement() throws Exception {
+        MeasurementCatalog.Read read = read(shipped(), "{\"humidity\":180,\"pressure\":1013,\"pressureUnit\":\"mmHg\"}");
+        assertEquals(List.of(new MeasurementCatalog.Problem("humidity",
+                        "180.0 % is outside the valid range 0..100 %"),
+                new MeasurementCatalog.Problem("pressure",
+                        "unit 'mmHg' is not one of hPa, kPa, Pa, bar, psi (the measurement catalog)")),
+                read.problems());
+        assertEquals(List.of(new MeasurementCatalog.Problem("pressure",
+                        "-5.0 hPa is outside the valid range 300..1100 hPa"),
+                new MeasurementCatalog.Problem("humidity", "humidity 'true' is not a finite number")).size(),
+                read(shipped(), "{\"pressure\":-5,\"humidity\":true}").problems().size());
+        assertEquals("1.5 bar (1500 hPa) is outside the valid range 300..1100 hPa",
+                read(shipped(), "{\"pressure\":1.5,\"pressureUnit\":\"bar\"}").problems().get(0).reason());
+    }
+
+    @Test
+    void aDeviceWithABadMeasurementIsStoredWithItsValidOnesAndTheBadOneIsADeadLetter() throws Exception {
+        ReadingRules rules = ReadingRules.STANDARD.withCatalog(shipped());
+        String event = TestEvent.of(TestEvent.SEED_ID).devices(
+                "{\"deviceId\":\"W01\",\"temperature\":21.5,\"measure\":\"C\",\"humidity\":180,\"pressure\":1013.4,"
+                        + "\"status\":\"SUCCESS\"}").json();
+        SourceRecord source = new SourceRecord("device_stream", 2, 41, "CI00103", event);
+        ReadingRules.EventReadings read = rules.readings(EventJson.MAPPER.readValue(event, DeviceEvent.class), source);
+        assertEquals(1, read.readings().size());
+        assertEquals(List.of("pressure"), read.readings().get(0).measurements().stream().map(Measurement::name).toList());
+        assertEquals(21.5, read.readings().get(0).temperature());
+        DeadLetter humidity = read.deadLetters().get(0);
+        assertEquals("device_stream/2@41#device[0]/humidity", humidity.deadLetterKey());
+        assertEquals("data.devices[0]: humidity: 180.0 % is outside the valid range 0..100 %", humidity.reason());
+        assertEquals("humidity", DeadLetter.kindOf(humidity.reason()));
+        assertEquals("W01", humidity.deviceId());
+    }
+
+    @Test
+    void aCatalogThatCannotWorkStopsTheStartWithTheReason() {
+        assertTrue(catalogError("measurements: [{name: co2, field: co2, unit: ppm, units: {ppb: {scale: 0.001}}}]")
+                .endsWith("measurement co2: units must list the canonical unit ppm"));
+        assertTrue(catalogError("measurements: [{name: co2, field: temperature, unit: ppm, units: {ppm: {}}}]")
+                .contains("field temperature is missing or taken"));
+        assertTrue(catalogError("measurements: [{name: co2, field: co2, unit: ppm, units: {ppm: {}}, colour: red}]")
+                .contains("is not a measurement catalog"));
+        assertTrue(catalogError("measurements: [{name: CO2, field: co2, unit: ppm, units: {ppm: {}}}]")
+                .contains("name must be"));
+    }
+
+    private static String catalogError(String yaml) {
+        return assertThrows(IllegalArgumentException.class, () -> MeasurementCatalog.read(
+                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml")).getMessage();
+    }
+}

@@ -1,0 +1,133 @@
+package io.iotpipeline.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+
+import io.iotpipeline.TestEvent;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Measurements beyond temperature on a real broker and database: the shipped catalog's humidity and pressure (in psi,
+ * kPa or hPa) stored typed in device_measurements beside the seed's row, once however often the event is sent, a bad
+ * value a dead letter naming its measurement; and a device type added by a catalog file alone (co2 in ppm).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MeasurementsIT {
+
+    private EmbeddedServers servers;
+    private Main main;
+
+    @BeforeAll
+    void servers() throws Exception {
+        servers = EmbeddedServers.onFreePorts("iot-measurements-it");
+        servers.properties().put("simulator.enabled", "false");
+    }
+
+    @AfterEach
+    void stopPipeline() throws Exception {
+        if (main != null) {
+            main.stop();
+            main = null;
+        }
+    }
+
+    @Test
+    void weatherStationsAreStoredWithTheirHumidityAndPressureOnceInCanonicalUnits() throws Exception {
+        main = start(new Properties());
+        String event = UUID.randomUUID().toString();
+        String json = TestEvent.of(event).customer("CI00950").timeNow().devices(
+                "{\"deviceId\":\"W01\",\"temperature\":21.5,\"measure\":\"C\",\"humidity\":48.2,\"pressure\":14.7,"
+                        + "\"pressureUnit\":\"psi\",\"status\":\"SUCCESS\"}",
+                "{\"deviceId\":\"W02\",\"temperature\":70.7,\"measure\":\"F\",\"humidity\":180,\"pressure\":101.3,"
+                        + "\"pressureUnit\":\"kPa\",\"status\":\"SUCCESS\"}",
+                "{\"deviceId\":\"W03\",\"temperature\":20,\"measure\":\"C\",\"pressure\":1013,\"pressureUnit\":\"mmHg\","
+                        + "\"status\":\"SUCCESS\"}",
+                "{\"deviceId\":\"T01\",\"temperature\":19,\"measure\":\"C\",\"status\":\"SUCCESS\"}").json();
+        servers.topic().send("CI00950", json);
+        servers.topic().send("CI00950", json); // sent twice: stored once
+
+        Rows rows = servers.rows();
+        String ofEvent = " where eventId = '" + event + "'";
+        Eventually.await(Duration.ofSeconds(60), "the event's readings, measurements and dead letters", () ->
+                rows.count("select count(*) from iot_device_events" + ofEvent) == 4
+                        && rows.count("select count(*) from device_measurements" + ofEvent) == 3
+                        && rows.count("select count(*) from iot_dead_letters" + ofEvent) == 4);
+        Thread.sleep(1500); // the second send has been read too
+        assertEquals(3, rows.count("select count(*) from device_measurements" + ofEvent));
+        assertEquals(1, rows.count("select count(*) from device_measurements" + ofEvent + " and deviceId = 'W01'"
+                + " and measurement = 'pressure' and unit = 'hPa' and round(value::numeric, 2) = 1013.53"
+                + " and sentValue = 14.7 and sentUnit = 'psi'"));
+        assertEquals(1, rows.count("select count(*) from device_measurements" + ofEvent + " and deviceId = 'W01'"
+                + " and measurement = 'humidity' and value = 48.2 and unit = '%' and customerId = 'CI00950'"));
+        assertEquals(1, rows.count("select count(*) from device_measurements" + ofEvent + " and deviceId = 'W02'"
+                + " and measurement = 'pressure' and round(value::numeric, 1) = 1013.0"));
+        // the seed's row keeps its temperature, and what was sent in extraFields
+        assertEquals(1, rows.count("select count(*) from iot_device_events" + ofEvent + " and deviceId = 'W02'"
+                + " and temperature = 70.7 and measure = 'F' and extraFields->>'humidity' = '180'"));
+        // one dead letter per refused measurement and per send (a dead letter is keyed by its Kafka record)
+        assertEquals(2, rows.count("select count(*) from iot_dead_letters" + ofEvent + " and deviceId = 'W02'"
+                + " and reason = 'data.devices[1]: humidity: 180.0 % is outside the valid range 0..100 %'"));
+        assertEquals(2, rows.count("select count(*) from iot_dead_letters" + ofEvent + " and deviceId = 'W03'"
+                + " and reason like 'data.devices[2]: pressure: unit ''mmHg'' is not one of hPa, kPa, Pa, bar, psi%'"));
+    }
+
+    @Test
+    void aNewDeviceTypeIsAFewLinesOfCatalogNoJava(@TempDir Path folder) throws Exception {
+        Path catalog = folder.resolve("measurements.yaml");
+        Files.writeString(catalog, """
+                measurements:
+                  - name: co2
+                    field: co2
+                    unit: ppm
+                    unitField: co2Unit
+                    units: {ppm: {scale: 1}, "%": {scale: 10000}}
+                    range: {min: 0, max: 10000}
+                """);
+        Properties settings = new Properties();
+        settings.put("measurements.catalog", "file:" + catalog);
+        main = start(settings);
+        String event = UUID.randomUUID().toString();
+        servers.topic().send("CI00951", TestEvent.of(event).customer("CI00951").timeNow().devices(
+                "{\"deviceId\":\"C01\",\"temperature\":22,\"measure\":\"C\",\"co2\":612,\"status\":\"SUCCESS\"}",
+                "{\"deviceId\":\"C02\",\"temperature\":22,\"measure\":\"C\",\"co2\":0.0612,\"co2Unit\":\"%\","
+                        + "\"status\":\"SUCCESS\"}",
+                "{\"deviceId\":\"C03\",\"temperature\":22,\"measure\":\"C\",\"co2\":20000,\"status\":\"SUCCESS\"}",
+                "{\"deviceId\":\"C04\",\"temperature\":22,\"measure\":\"C\",\"humidity\":40,\"status\":\"SUCCESS\"}")
+                .json());
+
+        Rows rows = servers.rows();
+        String ofEvent = " where eventId = '" + event + "'";
+        Eventually.await(Duration.ofSeconds(60), "the co2 readings", () ->
+                rows.count("select count(*) from iot_device_events" + ofEvent) == 4
+                        && rows.count("select count(*) from iot_dead_letters" + ofEvent) == 1);
+        assertEquals(1, rows.count("select count(*) from device_measurements" + ofEvent
+                + " and deviceId = 'C01' and measurement = 'co2' and value = 612 and unit = 'ppm'"));
+        assertEquals(1, rows.count("select count(*) from device_measurements" + ofEvent
+                + " and deviceId = 'C02' and measurement = 'co2' and round(value) = 612 and unit = 'ppm'"
+                + " and sentUnit = '%'"), "0.0612 % is 612 ppm");
+        assertEquals(1, rows.count("select count(*) from iot_dead_letters" + ofEvent + " and deviceId = 'C03'"
+                + " and reason = 'data.devices[2]: co2: 20000.0 ppm is outside the valid range 0..10000 ppm'"));
+        assertEquals(0, rows.count("select count(*) from device_measurements" + ofEvent + " and deviceId = 'C04'"),
+                "humidity is not in this catalog: it stays in extraFields only");
+    }
+
+    private Main start(Properties settings) throws Exception {
+        Properties props = new Properties();
+        props.putAll(servers.properties());
+        props.putAll(settings);
+        Main pipeline = new Main(io.iotpipeline.Application.class);
+        pipeline.setOverrideProperties(props);
+        pipeline.start();
+        return pipeline;
+    }
+}
