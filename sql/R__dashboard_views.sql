@@ -26,6 +26,19 @@ SELECT customerId, deviceId, windowStart, windowStart + make_interval(secs => wi
 FROM device_metrics_1m
 WHERE windowSeconds = metrics_window_seconds();
 
+-- Every measurement per device and window in its canonical unit: temperature (in C, from device_metrics_1m) and the
+-- measurement catalog's (device_measurement_windows). What the report's measurement slicer and GET /api/metrics read.
+CREATE OR REPLACE VIEW v_measurements_over_time AS
+SELECT customerId, deviceId, CAST('temperature' AS VARCHAR(40)) AS measurement, CAST('C' AS VARCHAR(16)) AS unit,
+       windowStart, windowEnd, readings, avgTemperatureC AS avgValue, minTemperatureC AS minValue,
+       maxTemperatureC AS maxValue, deviceKey
+FROM v_temperature_over_time
+UNION ALL
+SELECT customerId, deviceId, measurement, unit, windowStart, windowStart + make_interval(secs => windowSeconds),
+       readings, round(valueSum / readings, 2), valueMin, valueMax, customerId || '/' || deviceId
+FROM device_measurement_windows
+WHERE windowSeconds = metrics_window_seconds();
+
 -- Per customer and window.
 CREATE OR REPLACE VIEW v_customer_metrics AS
 SELECT customerId, windowStart, windowStart + make_interval(secs => windowSeconds) AS windowEnd,

@@ -261,7 +261,24 @@ BEGIN
                  measurement text, value double precision, unit text, sentValue double precision, sentUnit text)
         JOIN inserted i ON i.eventId = m.eventId AND i.deviceId = m.deviceId AND i.eventTime = m.eventTime
         ORDER BY 1, 2, 3
-        ON CONFLICT (eventId, deviceId, measurement) DO NOTHING),
+        ON CONFLICT (eventId, deviceId, measurement) DO NOTHING
+        RETURNING customerId, deviceId, measurement, eventTime, value, unit),
+    measurement_windows AS (
+        INSERT INTO device_measurement_windows AS w (measurement, customerId, deviceId, windowSeconds, windowStart,
+                unit, readings, valueSum, valueMin, valueMax)
+        SELECT measurement, customerId, deviceId, window_seconds,
+               date_bin(make_interval(secs => window_seconds), eventTime, TIMESTAMP '2000-01-01'),
+               min(unit), count(*), sum(value::numeric), min(value), max(value)
+        FROM measured
+        GROUP BY 1, 2, 3, 4, 5
+        ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (measurement, customerId, deviceId, windowSeconds, windowStart) DO UPDATE SET
+            readings  = w.readings + excluded.readings,
+            valueSum  = w.valueSum + excluded.valueSum,
+            valueMin  = least(w.valueMin, excluded.valueMin),
+            valueMax  = greatest(w.valueMax, excluded.valueMax),
+            unit      = excluded.unit,
+            updatedAt = now()),
     ingest_rate AS (
         INSERT INTO ingest_minutes AS r (minute, kafkaPartition, readings, lateReadings)
         SELECT date_trunc('minute', now()), coalesce(kafkaPartition, -1), count(*), count(*) FILTER (WHERE late)

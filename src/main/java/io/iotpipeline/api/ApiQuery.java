@@ -101,7 +101,15 @@ public final class ApiQuery {
 
     /** One of the allowed words, or absent. */
     public ApiQuery oneOf(String name, java.util.List<String> allowed) throws BadRequestException {
+        return oneOf(name, allowed, null);
+    }
+
+    /** One of the allowed words, or {@code fallback} when absent. */
+    public ApiQuery oneOf(String name, java.util.List<String> allowed, String fallback) throws BadRequestException {
         String value = text(name);
+        if (value == null) {
+            value = fallback;
+        }
         if (value != null && !allowed.contains(value)) {
             throw new BadRequestException(name + " '" + shorten(value) + "' is not one of " + String.join(", ", allowed));
         }

@@ -9,6 +9,8 @@ import io.iotpipeline.api.ApiQuery;
 import io.iotpipeline.api.ApiRequests;
 import io.iotpipeline.api.ApiSettings;
 import io.iotpipeline.api.FleetPage;
+import io.iotpipeline.ingest.MeasurementCatalog;
+import io.iotpipeline.ingest.ReadingRules;
 import io.iotpipeline.settings.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -61,7 +63,12 @@ public class ServeRoute extends RouteBuilder {
         answer("/customers", "api-customers", query -> query.id("cursor", false).limit(maxRows, maxRows));
         answer("/devices/{deviceId}", "api-device", query -> query.id("deviceId", true).id("customerId", false)
                 .limit(50, maxRows));
+        // temperature (the seed's) and every measurement of the catalog (measurements.yaml)
+        java.util.List<String> measurements = java.util.stream.Stream.concat(java.util.stream.Stream.of("temperature"),
+                getContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class).catalog()
+                        .definitions().stream().map(MeasurementCatalog.Definition::name)).toList();
         answer("/metrics", "api-metrics", query -> query.id("deviceId", false).id("customerId", false)
+                .oneOf("measurement", measurements, "temperature")
                 .time("from", nowUtc().minusHours(1)).time("to", nowUtc().plusMinutes(1)).ordered("from", "to")
                 .limit(maxRows, maxRows));
         answer("/status", "api-status", query -> query);

@@ -114,7 +114,7 @@ class ApiClientIT {
         complete(fleet.getDevice("D001", "CI00401", 5));
         complete(fleet.listCustomers(null, null));
         ReadingsApi readings = new ReadingsApi(client);
-        complete(readings.listMetrics(null, "CI00401", null, null, null));
+        complete(readings.listMetrics(null, null, "CI00401", null, null, null));
         complete(readings.getStatusDistribution());
         complete(readings.getIngestRate(null));
         DataQualityApi quality = new DataQualityApi(client);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Measurements beyond temperature on a real broker and database: the shipped catalog's humidity and pressure (in psi,
@@ -82,17 +83,12 @@ class MeasurementsIT {
     }
 
     @Test
-    void aNewDeviceTypeIsAFewLinesOfCatalogNoJava(@TempDir Path folder) throws Exception {
-        Path catalog = folder.resolve("measurements.yaml");
-        Files.writeString(catalog, """
-                measurements:
-                  - name: co2
-                    field: co2
-                    unit: ppm
-                    unitField: co2Unit
-                    units: {ppm: {scale: 1}, "%": {scale: 10000}}
-                    range: {min: 0, max: 10000}
-                """);
+    void aNewDeviceTypeIsAFewLinesOfCatalogNoJavaAsDocsMeasurementsShows(@TempDir Path folder) throws Exception {
+        // the worked example of docs/measurements.md, as the document shows it, copied where an operator would put it
+        Path example = Path.of("docs/examples/measurements.yaml");
+        assertTrue(Files.readString(Path.of("docs/measurements.md")).contains(Files.readString(example).strip()),
+                "docs/measurements.md shows " + example + " as it is");
+        Path catalog = Files.copy(example, folder.resolve("measurements.yaml"));
         Properties settings = new Properties();
         settings.put("measurements.catalog", "file:" + catalog);
         main = start(settings);
@@ -117,8 +113,22 @@ class MeasurementsIT {
                 + " and sentUnit = '%'"), "0.0612 % is 612 ppm");
         assertEquals(1, rows.count("select count(*) from iot_dead_letters" + ofEvent + " and deviceId = 'C03'"
                 + " and reason = 'data.devices[2]: co2: 20000.0 ppm is outside the valid range 0..10000 ppm'"));
-        assertEquals(0, rows.count("select count(*) from device_measurements" + ofEvent + " and deviceId = 'C04'"),
-                "humidity is not in this catalog: it stays in extraFields only");
+        assertEquals(1, rows.count("select count(*) from device_measurements" + ofEvent + " and deviceId = 'C04'"
+                + " and measurement = 'humidity'"), "the shipped measurements are still known");
+        // windowed per device, in ppm, and answered by the API
+        assertEquals(1, rows.count("select count(*) from v_measurements_over_time where customerId = 'CI00951'"
+                + " and measurement = 'co2' and deviceId = 'C01' and readings = 1 and avgValue = 612 and unit = 'ppm'"));
+        String metrics = get("/api/metrics?measurement=co2&customerId=CI00951&from=2000-01-01").replace(" ", "");
+        assertTrue(metrics.contains("\"measurement\":\"co2\"") && metrics.contains("\"deviceId\":\"C01\"")
+                && metrics.contains("\"unit\":\"ppm\"") && metrics.contains("\"avg\":612.00"), metrics);
+        assertTrue(get("/api/metrics?measurement=ozone").contains("is not one of temperature, humidity, pressure, co2"),
+                "a measurement outside the catalog is refused with the known ones");
+    }
+
+    private String get(String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + servers.httpPort() + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private Main start(Properties settings) throws Exception {
