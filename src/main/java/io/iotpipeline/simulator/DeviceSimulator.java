@@ -38,6 +38,9 @@ public class DeviceSimulator {
     private final Map<String, Double> temperatures = new HashMap<>();
     private final Map<String, Double> levels = new HashMap<>();
     private final Map<String, String> measures = new HashMap<>();
+    /** Per device: the unit it sends pressure in when it is a weather station, "" when it is a thermometer. */
+    private final Map<String, String> pressureUnits = new HashMap<>();
+    private final Map<String, double[]> weather = new HashMap<>();
     /** Devices ("customer/device") that send nothing until the given time. */
     private final Map<String, Instant> silentUntil = new HashMap<>();
     private Instant nextSilenceAt;
@@ -147,6 +150,15 @@ public class DeviceSimulator {
             device.put("temperature", measure.equals("F") ? Math.round((celsius * 9 / 5 + 32) * 10) / 10.0 : celsius);
             device.put("measure", measure);
             device.put("status", reading.status());
+            String pressureUnit = pressureUnits.computeIfAbsent(key, k -> weatherStationUnit());
+            if (!pressureUnit.isEmpty()) {
+                double[] air = nextWeather(key);
+                device.put("humidity", air[0]);
+                device.put("pressure", pressure(air[1], pressureUnit));
+                if (!pressureUnit.equals("hPa")) {
+                    device.put("pressureUnit", pressureUnit);
+                }
+            }
         }
         event.put("eventTime", eventTime().format(ReadingRules.EVENT_TIME_WRITTEN));
         return new SimulatedEvent(customerId, eventId, event.toString(), false);
@@ -208,11 +220,44 @@ public class DeviceSimulator {
         return Math.round(next * 10) / 10.0;
     }
 
+    /** A new device's pressure unit when it is a weather station, else "" (no draw at all in a fleet of thermometers). */
+    private String weatherStationUnit() {
+        SimulatorSettings.WeatherStations stations = settings.weatherStations();
+        if (stations.share() <= 0 || random.nextDouble() >= stations.share()) {
+            return "";
+        }
+        return pick(stations.pressureUnits());
+    }
+
+    /** Humidity (%) and pressure (hPa) of a station: slow random walks around its own level. */
+    private double[] nextWeather(String device) {
+        double[] air = weather.computeIfAbsent(device, d -> new double[] {40 + random.nextDouble() * 30,
+                995 + random.nextDouble() * 30});
+        air[0] = Math.max(5, Math.min(98, air[0] + (random.nextDouble() * 2 - 1) * 0.5));
+        air[1] = Math.max(960, Math.min(1050, air[1] + (random.nextDouble() * 2 - 1) * 0.3));
+        return new double[] {Math.round(air[0] * 10) / 10.0, air[1]};
+    }
+
+    /** A pressure in hPa as a station reporting in {@code unit} sends it. */
+    static double pressure(double hectopascals, String unit) {
+        return switch (unit) {
+            case "kPa" -> Math.round(hectopascals * 10) / 100.0;
+            case "Pa" -> Math.round(hectopascals * 100);
+            case "bar" -> Math.round(hectopascals) / 1000.0;
+            case "psi" -> Math.round(hectopascals / 68.94757293168 * 1000) / 1000.0;
+            default -> Math.round(hectopascals * 10) / 10.0;
+        };
+    }
+
     private String pickStatus() {
-        double total = settings.statusMix().values().stream().mapToDouble(Double::doubleValue).sum();
+        return pick(settings.statusMix());
+    }
+
+    private String pick(Map<String, Double> weights) {
+        double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
         double roll = random.nextDouble() * total;
         String last = null;
-        for (Map.Entry<String, Double> entry : settings.statusMix().entrySet()) {
+        for (Map.Entry<String, Double> entry : weights.entrySet()) {
             last = entry.getKey();
             roll -= entry.getValue();
             if (roll < 0) {

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param silenceSeconds ...for this long, so it shows up as SILENT
  * @param maxEvents stop after this many new events (0: never)
  * @param seed random seed (0: different each run)
+ * @param weatherStations the share of devices that are weather stations, and the units they send pressure in
  */
 public record SimulatorSettings(
         double eventsPerSecond,
@@ -37,7 +38,29 @@ public record SimulatorSettings(
         long silenceEverySeconds,
         long silenceSeconds,
         long maxEvents,
-        long seed) {
+        long seed,
+        WeatherStations weatherStations) {
+
+    /**
+     * Weather stations send humidity (%) and pressure beside their temperature, each station its pressure in one unit
+     * of {@code pressureUnits} (relative weights, e.g. hPa:70,kPa:20,psi:10): {@code simulator.weatherStations.*}.
+     */
+    public record WeatherStations(double share, Map<String, Double> pressureUnits) {
+        /** A fleet of thermometers only. */
+        public static final WeatherStations NONE = new WeatherStations(0, Map.of("hPa", 1.0));
+    }
+
+    /** A fleet of thermometers only. */
+    public SimulatorSettings(double eventsPerSecond, long tickMs, int customers, int firstCustomerNumber, int devices,
+            int minDevicesPerEvent, int maxDevicesPerEvent, Map<String, Double> statusMix, double minTemperature,
+            double maxTemperature, double maxStepPerReading, double lateShare, long lateMaxSeconds,
+            double duplicateShare, double conflictShare, double fahrenheitShare, long silenceEverySeconds,
+            long silenceSeconds, long maxEvents, long seed) {
+        this(eventsPerSecond, tickMs, customers, firstCustomerNumber, devices, minDevicesPerEvent, maxDevicesPerEvent,
+                statusMix, minTemperature, maxTemperature, maxStepPerReading, lateShare, lateMaxSeconds, duplicateShare,
+                conflictShare, fahrenheitShare, silenceEverySeconds, silenceSeconds, maxEvents, seed,
+                WeatherStations.NONE);
+    }
 
     public SimulatorSettings {
         if (customers < 1 || devices < 1) {
@@ -78,20 +101,28 @@ public record SimulatorSettings(
                 settings.nonNegativeLong("simulator.silence.everySeconds"),
                 settings.nonNegativeLong("simulator.silence.seconds"),
                 settings.nonNegativeLong("simulator.maxEvents"),
-                settings.nonNegativeLong("simulator.seed"));
+                settings.nonNegativeLong("simulator.seed"),
+                new WeatherStations(settings.share("simulator.weatherStations.share"),
+                        weights("simulator.weatherStations.pressureUnits",
+                                settings.text("simulator.weatherStations.pressureUnits"))));
     }
 
     public static Map<String, Double> parseStatusMix(String text) {
+        return weights("simulator.statusMix", text);
+    }
+
+    /** Parses {@code NAME:weight,NAME:weight}. */
+    static Map<String, Double> weights(String key, String text) {
         Map<String, Double> mix = new LinkedHashMap<>();
         for (String part : text.split(",")) {
             String[] kv = part.trim().split(":");
             if (kv.length != 2) {
-                throw new IllegalArgumentException("simulator.statusMix entry '" + part + "' is not STATUS:weight");
+                throw new IllegalArgumentException(key + " entry '" + part + "' is not NAME:weight");
             }
             try {
                 mix.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("simulator.statusMix entry '" + part + "' has no number as weight");
+                throw new IllegalArgumentException(key + " entry '" + part + "' has no number as weight");
             }
         }
         return mix;

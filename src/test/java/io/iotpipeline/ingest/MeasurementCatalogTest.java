@@ -18,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class MeasurementCatalogTest {
+public class MeasurementCatalogTest {
 
-    static MeasurementCatalog shipped() throws IOException {
+    /** The catalog the jar ships (src/main/resources/measurements.yaml). */
+    public static MeasurementCatalog shipped() throws IOException {
         try (InputStream yaml = MeasurementCatalog.class.getResourceAsStream("/measurements.yaml")) {
             return MeasurementCatalog.read(yaml, "measurements.yaml");
         }

@@ -159,6 +159,10 @@ final class FaultScenario {
         assertEquals(0, figures.lost(), "lost readings");
         assertTrue(path.rows().count("select count(*) from iot_dead_letters where reason like 'CONFLICT%'") > 0,
                 "the load's re-sends with another eventTime are conflicts");
+        // the load is a mixed fleet: its weather stations' humidity and pressure, each stored once too
+        Set<String> measurements = path.topic("device_stream").expectedMeasurementKeys();
+        assertTrue(!measurements.isEmpty(), "the load has weather stations");
+        assertEquals(measurements, path.rows().measurementKeys(), "the measurements stored, each once");
     }
 
     static int status(ProductionPath path, Process pipeline, String uri) {

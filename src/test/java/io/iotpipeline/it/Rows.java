@@ -62,6 +62,18 @@ public final class Rows {
         return keys;
     }
 
+    /** The (eventId, deviceId, measurement) keys of device_measurements. */
+    public Set<String> measurementKeys() throws SQLException {
+        Set<String> keys = new HashSet<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select eventId, deviceId, measurement from device_measurements")) {
+            while (rs.next()) {
+                keys.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3));
+            }
+        }
+        return keys;
+    }
+
     public void execute(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(sql);

@@ -133,6 +133,17 @@ public final class TopicContents {
         return records;
     }
 
+    /** The (eventId, deviceId, measurement) keys of every valid measurement beyond temperature in the topic. */
+    public Set<String> expectedMeasurementKeys() throws Exception {
+        Set<String> keys = new HashSet<>();
+        for (ConsumerRecord<String, String> record : all()) {
+            for (DeviceReading reading : validReadings(record)) {
+                reading.measurements().forEach(m -> keys.add(reading.eventId() + "/" + reading.deviceId() + "/" + m.name()));
+            }
+        }
+        return keys;
+    }
+
     /** The (eventId, deviceId) keys of every valid reading in the topic, by the same rules the pipeline applies. */
     public Set<String> expectedReadingKeys() throws Exception {
         Set<String> keys = new HashSet<>();
@@ -144,12 +155,23 @@ public final class TopicContents {
         return keys;
     }
 
+    /** The pipeline's rules as shipped: every status and unit, and the jar's measurement catalog. */
+    private static final ReadingRules RULES = shippedRules();
+
+    private static ReadingRules shippedRules() {
+        try {
+            return ReadingRules.STANDARD.withCatalog(io.iotpipeline.ingest.MeasurementCatalogTest.shipped());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static List<DeviceReading> validReadings(ConsumerRecord<String, String> record) {
         try {
             DeviceEvent event = JSON.readValue(record.value(), DeviceEvent.class);
             SourceRecord source = new SourceRecord(record.topic(), record.partition(), record.offset(), record.key(),
                     record.value());
-            return ReadingRules.STANDARD.readings(event, source).readings();
+            return RULES.readings(event, source).readings();
         } catch (Exception e) {
             return List.of();
         }

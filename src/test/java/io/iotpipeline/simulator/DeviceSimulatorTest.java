@@ -61,6 +61,38 @@ class DeviceSimulatorTest {
     }
 
     @Test
+    void aMixedFleetHasWeatherStationsWhosePressureInPsiKpaOrHpaPassesTheShippedCatalog() throws Exception {
+        SimulatorSettings thermometers = settings(0, 0, 0);
+        SimulatorSettings mixed = new SimulatorSettings(1000, 100, 5, 100, 20, 1, 4, thermometers.statusMix(), -10, 45,
+                0.5, 0, 900, 0, 0, 0, 0, 0, 0, 7, new SimulatorSettings.WeatherStations(0.5,
+                        SimulatorSettings.parseStatusMix("hPa:1,kPa:1,psi:1")));
+        ReadingRules rules = ReadingRules.STANDARD.withCatalog(io.iotpipeline.ingest.MeasurementCatalogTest.shipped());
+        Map<String, Integer> stationsByUnit = new HashMap<>();
+        int thermometerReadings = 0;
+        DeviceSimulator simulator = new DeviceSimulator(mixed, Clock.fixed(NOW, ZoneOffset.UTC));
+        for (int tick = 0; tick < 5; tick++) {
+            for (DeviceSimulator.SimulatedEvent event : simulator.tick()) {
+                DeviceEvent parsed = json.readValue(event.json(), DeviceEvent.class);
+                ReadingRules.EventReadings read = rules.readings(parsed, new SourceRecord("t", 0, 0, null, event.json()));
+                assertEquals(List.of(), read.deadLetters(), event.json());
+                for (DeviceReading reading : read.readings()) {
+                    if (reading.measurements().isEmpty()) {
+                        thermometerReadings++;
+                        continue;
+                    }
+                    assertEquals(List.of("humidity", "pressure"), reading.measurements().stream()
+                            .map(io.iotpipeline.domain.Measurement::name).toList());
+                    double hectopascals = reading.measurements().get(1).value();
+                    assertTrue(hectopascals > 955 && hectopascals < 1055, "pressure " + hectopascals + " hPa");
+                    stationsByUnit.merge(reading.measurements().get(1).sentUnit(), 1, Integer::sum);
+                }
+            }
+        }
+        assertEquals(java.util.Set.of("hPa", "kPa", "psi"), stationsByUnit.keySet(), stationsByUnit.toString());
+        assertTrue(thermometerReadings > 0);
+    }
+
+    @Test
     void temperaturesDriftInsteadOfJumping() {
         DeviceSimulator simulator = new DeviceSimulator(settings(0, 0, 0), Clock.fixed(NOW, ZoneOffset.UTC));
         double previous = simulator.nextTemperature("CI00100/D001");
