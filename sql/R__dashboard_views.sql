@@ -110,7 +110,7 @@ GROUP BY minute;
 -- Findings of the anomaly detectors (route detect-anomalies): one row per reading and detector.
 CREATE OR REPLACE VIEW v_anomalies AS
 SELECT customerId, deviceId, detector, eventId, eventTime, score, expectedLow, expectedHigh, observed, detectedAt,
-       customerId || '/' || deviceId AS deviceKey, detectedAt AT TIME ZONE 'UTC' AS detectedAtUtc
+       customerId || '/' || deviceId AS deviceKey, detectedAt AT TIME ZONE 'UTC' AS detectedAtUtc, measurement, unit
 FROM device_anomalies;
 
 -- Input that could not become a reading, per reason (the raw payloads stay in iot_dead_letters).
@@ -164,8 +164,8 @@ SELECT customerId, deviceId, customerId || '/' || deviceId AS deviceKey, detecto
                      WHEN 'drift' THEN 'band widths off the baseline'
                      WHEN 'error-burst' THEN 'ERROR readings in the window'
                      ELSE detector END AS scoreUnit,
-       expectedLow, expectedHigh, CASE WHEN detector = 'error-burst' THEN 'errors' ELSE '°C' END AS expectedUnit,
-       observed
+       expectedLow, expectedHigh, CASE WHEN detector = 'error-burst' THEN 'errors' ELSE unit END AS expectedUnit,
+       observed, measurement, unit
 FROM device_anomalies
 WHERE detectedAt >= now() - interval '24 hours';
 

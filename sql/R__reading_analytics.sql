@@ -243,15 +243,15 @@ BEGIN
             maxEventTime = greatest(w.maxEventTime, excluded.maxEventTime),
             updatedAt    = now()),
     findings AS (
-        INSERT INTO device_anomalies (eventId, deviceId, detector, customerId, score, expectedLow, expectedHigh,
-                observed, eventTime)
-        SELECT a.eventId, a.deviceId, a.detector, a.customerId, a.score, a.expectedLow, a.expectedHigh, a.observed,
-               a.eventTime
+        INSERT INTO device_anomalies (eventId, deviceId, measurement, unit, detector, customerId, score, expectedLow,
+                expectedHigh, observed, eventTime)
+        SELECT a.eventId, a.deviceId, coalesce(a.measurement, 'temperature'), coalesce(a.unit, '°C'), a.detector,
+               a.customerId, a.score, a.expectedLow, a.expectedHigh, a.observed, a.eventTime
         FROM jsonb_to_recordset(coalesce(anomalies, '[]')) AS a(eventId uuid, deviceId text, detector text,
-                 customerId text, score double precision, expectedLow double precision,
+                 measurement text, unit text, customerId text, score double precision, expectedLow double precision,
                  expectedHigh double precision, observed double precision, eventTime timestamp)
         JOIN inserted i ON i.eventId = a.eventId AND i.deviceId = a.deviceId AND i.eventTime = a.eventTime
-        ON CONFLICT (eventId, deviceId, detector) DO NOTHING),
+        ON CONFLICT (eventId, deviceId, measurement, detector) DO NOTHING),
     -- the catalog's measurements (JSON rows, '[]' for a batch of temperatures only) of the readings inserted above
     measured AS (
         INSERT INTO device_measurements (eventId, deviceId, measurement, customerId, eventTime, value, unit, sentValue,

@@ -2,7 +2,7 @@
 SELECT json_build_object('count', count(*), 'limit', CAST(:#limit AS integer),
                          'anomalies', coalesce(json_agg(a), '[]'))::text
 FROM (
-    SELECT eventId AS "eventId", customerId AS "customerId", deviceId AS "deviceId", detector, score,
+    SELECT eventId AS "eventId", customerId AS "customerId", deviceId AS "deviceId", measurement, unit, detector, score,
            expectedLow AS "expectedLow", expectedHigh AS "expectedHigh", observed, eventTime AS "eventTime",
            detectedAt AS "detectedAt"
     FROM v_anomalies

@@ -1,2 +1,3 @@
 UPDATE device_anomalies SET alertedAt = now()
-WHERE eventId = CAST(:#eventId AS uuid) AND deviceId = :#deviceId AND detector = :#detector
+WHERE eventId = CAST(:#eventId AS uuid) AND deviceId = :#deviceId AND measurement = :#measurement
+  AND detector = :#detector

@@ -1,6 +1,7 @@
 package io.iotpipeline;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.iotpipeline.access.AccessSettings;
 import io.iotpipeline.access.Credentials;
@@ -9,6 +10,8 @@ import io.iotpipeline.analytics.BatchLateness;
 import io.iotpipeline.analytics.DeviceHealthWatch;
 import io.iotpipeline.anomaly.AnomalyDetectors;
 import io.iotpipeline.anomaly.BatchJudge;
+import io.iotpipeline.anomaly.DetectionSettings;
+import io.iotpipeline.anomaly.DetectorSettings;
 import io.iotpipeline.settings.Settings;
 import io.iotpipeline.ingest.DeviceEventsFormat;
 import io.iotpipeline.ingest.EventReader;
@@ -99,8 +102,15 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
 
     @BindToRegistry(value = "batchJudge", lazy = true)
     public BatchJudge batchJudge() {
+        // each catalog measurement with detectors: temperature's settings (anomaly.*) but for what the catalog overrides
+        DetectorSettings temperature = settings(DetectionSettings.class, DetectionSettings::from).detectors();
+        List<AnomalyDetectors> measurements = readingRules().catalog().definitions().stream()
+                .filter(definition -> !definition.detectors().isEmpty())
+                .map(definition -> new AnomalyDetectors(temperature.forMeasurement(definition.name(),
+                        definition.detectors()), definition.name(), definition.unit()))
+                .toList();
         return new BatchJudge(context.getRegistry().lookupByNameAndType("anomalyDetectors", AnomalyDetectors.class),
-                totals());
+                measurements, totals());
     }
 
     @BindToRegistry(value = "readingStore", lazy = true)

@@ -14,6 +14,7 @@ import io.iotpipeline.analytics.AnalyticsSettings;
 import io.iotpipeline.anomaly.AnomalyDetectors;
 import io.iotpipeline.anomaly.AnomalyState;
 import io.iotpipeline.anomaly.DetectionSettings;
+import io.iotpipeline.anomaly.DetectorSettings;
 import io.iotpipeline.api.ApiSettings;
 import io.iotpipeline.ingest.IngestSettings;
 import io.iotpipeline.ingest.KafkaTopics;
@@ -90,7 +91,12 @@ public class PipelineSetup implements CamelConfiguration {
                 ApiSettings.from(settings), simulator}) {
             registry.bind(bound.getClass().getSimpleName(), bound);
         }
-        registry.bind("readingRules", ReadingRules.from(settings).withCatalog(measurementCatalog(context, settings)));
+        MeasurementCatalog catalog = measurementCatalog(context, settings);
+        registry.bind("readingRules", ReadingRules.from(settings).withCatalog(catalog));
+        DetectorSettings temperature = registry.findSingleByType(DetectionSettings.class).detectors();
+        for (MeasurementCatalog.Definition measurement : catalog.definitions()) {
+            temperature.forMeasurement(measurement.name(), measurement.detectors()); // a catalog mistake stops the start
+        }
         registry.bind("anomalyInjector", AnomalyInjector.from(settings, simulator.seed()));
         return connections;
     }

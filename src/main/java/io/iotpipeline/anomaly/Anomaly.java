@@ -6,11 +6,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One finding: which detector, on which reading, how strong ({@code score}, in the detector's unit: standard
+ * One finding: which detector, on which reading and measurement (observed and the normal range in its unit), how strong ({@code score}, in the detector's unit: standard
  * deviations, repeats, band widths or errors), and the range that would have been normal.
  */
 public record Anomaly(String customerId, String deviceId, String eventId, Detector detector, double score,
-        double expectedLow, double expectedHigh, double observed, LocalDateTime eventTime) {
+        double expectedLow, double expectedHigh, double observed, LocalDateTime eventTime, String measurement,
+        String unit) {
+
+    /** The seed's measurement, which every reading has. */
+    public static final String TEMPERATURE = "temperature";
+
+    /** A finding on temperature. */
+    public Anomaly(String customerId, String deviceId, String eventId, Detector detector, double score,
+            double expectedLow, double expectedHigh, double observed, LocalDateTime eventTime) {
+        this(customerId, deviceId, eventId, detector, score, expectedLow, expectedHigh, observed, eventTime, TEMPERATURE,
+                "°C");
+    }
 
     /**
      * Findings as {@code device_anomalies} rows for store_readings' {@code anomalies} parameter: a JSON array whose
@@ -22,6 +33,8 @@ public record Anomaly(String customerId, String deviceId, String eventId, Detect
             row.put("eventid", anomaly.eventId());
             row.put("deviceid", anomaly.deviceId());
             row.put("detector", anomaly.detector().id());
+            row.put("measurement", anomaly.measurement());
+            row.put("unit", anomaly.unit());
             row.put("customerid", anomaly.customerId());
             row.put("score", anomaly.score());
             row.put("expectedlow", Double.isNaN(anomaly.expectedLow()) ? null : anomaly.expectedLow());

@@ -20,10 +20,20 @@ public final class AnomalyDetectors {
     private static final int REMEMBERED_READINGS = 16;
 
     private final DetectorSettings settings;
+    private final String measurement;
+    private final String unit;
     private final Map<String, DeviceState> devices;
 
+    /** The detectors of temperature. */
     public AnomalyDetectors(DetectorSettings settings) {
+        this(settings, Anomaly.TEMPERATURE, "°C");
+    }
+
+    /** The detectors of one measurement: its findings name it. */
+    public AnomalyDetectors(DetectorSettings settings, String measurement, String unit) {
         this.settings = settings;
+        this.measurement = measurement;
+        this.unit = unit;
         this.devices = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, DeviceState> eldest) {
@@ -72,6 +82,11 @@ public final class AnomalyDetectors {
                 devices.put(key, before);
             }
         });
+    }
+
+    /** The measurement these detectors judge. */
+    public String measurement() {
+        return measurement;
     }
 
     /** Devices with state, at most {@code maxDevices}. */
@@ -130,7 +145,7 @@ public final class AnomalyDetectors {
 
     /** Exponentially weighted mean and variance; a reading is judged before it is learned, a spike learned clipped. */
     private void spike(DeviceState s, Observation reading, List<Anomaly> found) {
-        double x = reading.celsius();
+        double x = reading.value();
         if (s.spikeReadings == 0) {
             s.spikeMean = x;
             s.spikeReadings = 1;
@@ -158,10 +173,10 @@ public final class AnomalyDetectors {
 
     /** Fires once when the same value has come {@code stuckRepeats} times in a row, again only after it changes. */
     private void stuck(DeviceState s, Observation reading, List<Anomaly> found) {
-        if (s.stuckRun > 0 && reading.celsius() == s.stuckValue) {
+        if (s.stuckRun > 0 && reading.value() == s.stuckValue) {
             s.stuckRun++;
         } else {
-            s.stuckValue = reading.celsius();
+            s.stuckValue = reading.value();
             s.stuckRun = 1;
         }
         if (s.stuckRun == settings.stuckRepeats()) {
@@ -174,7 +189,7 @@ public final class AnomalyDetectors {
      * the running mean is an exponentially weighted mean. Fires once per excursion that lasts {@code driftFor}.
      */
     private void drift(DeviceState s, Observation reading, List<Anomaly> found) {
-        double x = reading.celsius();
+        double x = reading.value();
         if (s.driftReadings < settings.driftWarmup()) {
             s.driftReadings++;
             s.baseline += (x - s.baseline) / s.driftReadings;
@@ -221,9 +236,9 @@ public final class AnomalyDetectors {
         }
     }
 
-    private static Anomaly anomaly(Observation reading, Detector detector, double score, double low, double high) {
+    private Anomaly anomaly(Observation reading, Detector detector, double score, double low, double high) {
         return new Anomaly(reading.customerId(), reading.deviceId(), reading.eventId().toString(), detector, score, low, high,
-                reading.celsius(), reading.eventTime());
+                reading.value(), reading.eventTime(), measurement, unit);
     }
 
     /** A few numbers per device. */

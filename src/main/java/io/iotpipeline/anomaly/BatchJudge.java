@@ -20,10 +20,17 @@ import org.slf4j.LoggerFactory;
 public final class BatchJudge {
 
     private final AnomalyDetectors detectors;
+    private final List<AnomalyDetectors> measurementDetectors;
     private final PipelineCounters totals;
 
     public BatchJudge(AnomalyDetectors detectors, PipelineCounters totals) {
+        this(detectors, List.of(), totals);
+    }
+
+    /** @param measurementDetectors the detectors of each catalog measurement that has some */
+    public BatchJudge(AnomalyDetectors detectors, List<AnomalyDetectors> measurementDetectors, PipelineCounters totals) {
         this.detectors = detectors;
+        this.measurementDetectors = List.copyOf(measurementDetectors);
         this.totals = totals;
     }
 
@@ -40,10 +47,22 @@ public final class BatchJudge {
     public void judge(Exchange batch) {
         @SuppressWarnings("unchecked")
         List<DeviceReading> readings = batch.getMessage().getBody(List.class);
-        AnomalyDetectors.Judgement judged;
+        Map<AnomalyDetectors, AnomalyDetectors.Judgement> judgements = new LinkedHashMap<>();
+        List<Anomaly> found = new java.util.ArrayList<>();
         try {
-            judged = detectors.judge(readings.stream().map(Observation::of).toList());
+            AnomalyDetectors.Judgement temperature = detectors.judge(readings.stream().map(Observation::of).toList());
+            judgements.put(detectors, temperature);
+            found.addAll(temperature.found());
+            for (AnomalyDetectors measurement : measurementDetectors) {
+                List<Observation> observed = observations(readings, measurement.measurement());
+                if (!observed.isEmpty()) {
+                    AnomalyDetectors.Judgement judged = measurement.judge(observed);
+                    judgements.put(measurement, judged);
+                    found.addAll(judged.found());
+                }
+            }
         } catch (RuntimeException e) {
+            judgements.forEach(AnomalyDetectors::rollback);
             LOG.warn("The anomaly detectors failed on a batch of {} readings, which is stored without findings: {}",
                     readings.size(), e.toString());
             batch.setVariable(ANOMALIES, "[]");
@@ -52,17 +71,30 @@ public final class BatchJudge {
         batch.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onFailure(Exchange failed) {
-                detectors.rollback(judged);
+                judgements.forEach(AnomalyDetectors::rollback);
             }
         });
-        batch.setVariable(ANOMALIES, json(Anomaly.rows(judged.found())));
+        batch.setVariable(ANOMALIES, json(Anomaly.rows(found)));
+    }
+
+    private static List<Observation> observations(List<DeviceReading> readings, String measurement) {
+        List<Observation> observed = new java.util.ArrayList<>(0);
+        for (DeviceReading reading : readings) {
+            for (io.iotpipeline.domain.Measurement value : reading.measurements()) {
+                if (value.name().equals(measurement)) {
+                    observed.add(Observation.of(reading, value));
+                }
+            }
+        }
+        return observed;
     }
 
     /** A stored finding (the body, a row) as the JSON alert: {"alert":"anomaly", then the row's columns}. */
     public String alert(Map<?, ?> row) {
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("alert", "anomaly");
-        for (String column : List.of("eventId", "deviceId", "detector", "customerId", "score", "expectedLow",
+        for (String column : List.of("eventId", "deviceId", "measurement", "unit", "detector", "customerId", "score",
+                "expectedLow",
                 "expectedHigh", "observed", "eventTime")) {
             alert.put(column, row.get(column));
         }

@@ -1,6 +1,7 @@
 package io.iotpipeline.anomaly;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The detectors' knobs, from the {@code anomaly.*} properties.
@@ -30,6 +31,48 @@ public record DetectorSettings(
     public static DetectorSettings defaults() {
         return new DetectorSettings(true, 0.1, 5, 20, 0.5, true, 10, true, 50, 0.1, 5, Duration.ofSeconds(60),
                 true, 12, Duration.ofSeconds(60), 100_000, Duration.ofSeconds(600));
+    }
+
+    /**
+     * The settings of a catalog measurement's detectors: only those it names run (spike, stuck, drift; error-burst
+     * judges statuses, which temperature's detectors do), each with these settings but for what it overrides, in the
+     * measurement's canonical unit: spike {@code alpha, sigmas, warmupReadings, minStd}, stuck {@code repeats}, drift
+     * {@code warmupReadings, alpha, band, forSeconds}.
+     */
+    public DetectorSettings forMeasurement(String measurement, Map<String, Map<String, Double>> detectors) {
+        Map<String, java.util.Set<String>> known = Map.of("spike", java.util.Set.of("alpha", "sigmas", "warmupReadings",
+                "minStd"), "stuck", java.util.Set.of("repeats"), "drift", java.util.Set.of("warmupReadings", "alpha",
+                "band", "forSeconds"));
+        detectors.forEach((detector, overrides) -> {
+            if (!known.containsKey(detector)) {
+                throw new IllegalArgumentException("measurement " + measurement + ": detector " + detector
+                        + " is not one of " + String.join(", ", new java.util.TreeSet<>(known.keySet())));
+            }
+            for (String key : overrides == null ? java.util.Set.<String>of() : overrides.keySet()) {
+                if (!known.get(detector).contains(key)) {
+                    throw new IllegalArgumentException("measurement " + measurement + ": detector " + detector
+                            + " has no setting " + key + " (" + String.join(", ", new java.util.TreeSet<>(
+                            known.get(detector))) + ")");
+                }
+            }
+        });
+        Map<String, Double> spike = detectors.getOrDefault("spike", Map.of());
+        Map<String, Double> stuck = detectors.getOrDefault("stuck", Map.of());
+        Map<String, Double> drift = detectors.getOrDefault("drift", Map.of());
+        return new DetectorSettings(
+                detectors.containsKey("spike"), value(spike, "alpha", spikeAlpha), value(spike, "sigmas", spikeSigmas),
+                (int) value(spike, "warmupReadings", spikeWarmup), value(spike, "minStd", spikeMinStd),
+                detectors.containsKey("stuck"), (int) value(stuck, "repeats", stuckRepeats),
+                detectors.containsKey("drift"), (int) value(drift, "warmupReadings", driftWarmup),
+                value(drift, "alpha", driftAlpha), value(drift, "band", driftBand),
+                drift.containsKey("forSeconds") ? Duration.ofSeconds((long) value(drift, "forSeconds", 0))
+                        : driftFor,
+                false, burstErrors, burstWindow, maxDevices, reorderWindow);
+    }
+
+    private static double value(Map<String, Double> overrides, String key, double fallback) {
+        Double value = overrides == null ? null : overrides.get(key);
+        return value == null ? fallback : value;
     }
 
     public static DetectorSettings from(io.iotpipeline.settings.Settings settings) {

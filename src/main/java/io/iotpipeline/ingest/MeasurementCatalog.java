@@ -40,9 +40,14 @@ public final class MeasurementCatalog {
      *
      * @param unitField the device field naming the unit; when absent, or the device sends none, the canonical unit
      * @param units     every unit accepted, the canonical one included, with its conversion
+     * @param detectors the anomaly detectors that judge it (spike, stuck, drift), each with the settings that differ
+     *                  from temperature's {@code anomaly.*} (in the canonical unit); none when absent
      */
     public record Definition(String name, String field, String unit, String unitField, Map<String, Conversion> units,
-            Range range) {
+            Range range, Map<String, Map<String, Double>> detectors) {
+        public Definition {
+            detectors = detectors == null ? Map.of() : detectors;
+        }
     }
 
     /** What a device entry's measurements are: the valid ones, and a problem per other one. */

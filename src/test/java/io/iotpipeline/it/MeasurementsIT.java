@@ -121,6 +121,21 @@ class MeasurementsIT {
         String metrics = get("/api/metrics?measurement=co2&customerId=CI00951&from=2000-01-01").replace(" ", "");
         assertTrue(metrics.contains("\"measurement\":\"co2\"") && metrics.contains("\"deviceId\":\"C01\"")
                 && metrics.contains("\"unit\":\"ppm\"") && metrics.contains("\"avg\":612.00"), metrics);
+        // judged by the detectors the catalog names: the same co2 value five times in a row is a stuck sensor
+        String stuck = UUID.randomUUID().toString().substring(0, 30);
+        java.time.LocalDateTime start = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(30);
+        for (int i = 0; i < 6; i++) {
+            servers.topic().send("CI00951", TestEvent.of(stuck + String.format("%06d", i)).customer("CI00951")
+                    .offset(20_000 + i).time(start.plusSeconds(i).format(io.iotpipeline.ingest.ReadingRules.EVENT_TIME_WRITTEN))
+                    .devices("{\"deviceId\":\"C05\",\"temperature\":" + (20 + i) + ",\"measure\":\"C\",\"co2\":700,"
+                            + "\"status\":\"SUCCESS\"}").json());
+        }
+        Eventually.await(Duration.ofSeconds(60), "a stuck co2 sensor", () -> rows.count("select count(*) from"
+                + " device_anomalies where deviceId = 'C05' and measurement = 'co2' and detector = 'stuck'") == 1);
+        assertEquals(1, rows.count("select count(*) from device_anomalies where deviceId = 'C05' and measurement = 'co2'"
+                + " and unit = 'ppm' and observed = 700 and score = 5"));
+        String anomalies = get("/api/anomalies?deviceId=C05&from=2000-01-01").replace(" ", "");
+        assertTrue(anomalies.contains("\"measurement\":\"co2\"") && anomalies.contains("\"unit\":\"ppm\""), anomalies);
         assertTrue(get("/api/metrics?measurement=ozone").contains("is not one of temperature, humidity, pressure, co2"),
                 "a measurement outside the catalog is refused with the known ones");
     }
