@@ -80,6 +80,27 @@ class MeasurementsIT {
                 + " and reason = 'data.devices[1]: humidity: 180.0 % is outside the valid range 0..100 %'"));
         assertEquals(2, rows.count("select count(*) from iot_dead_letters" + ofEvent + " and deviceId = 'W03'"
                 + " and reason like 'data.devices[2]: pressure: unit ''mmHg'' is not one of hPa, kPa, Pa, bar, psi%'"));
+
+        // posted events: a station's measurements are stored the same way; a bad one is a 400 that names it
+        String posted = UUID.randomUUID().toString();
+        var accepted = post(TestEvent.of(posted).customer("CI00952").timeNow().devices("{\"deviceId\":\"W09\","
+                + "\"temperature\":18,\"measure\":\"C\",\"humidity\":61,\"pressure\":1002.5,\"status\":\"SUCCESS\"}").json());
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        Eventually.await(Duration.ofSeconds(60), "the posted station's measurements", () -> rows.count(
+                "select count(*) from device_measurements where eventId = '" + posted + "' and deviceId = 'W09'") == 2);
+        var refused = post(TestEvent.of(UUID.randomUUID().toString()).customer("CI00952").timeNow().devices(
+                "{\"deviceId\":\"W10\",\"temperature\":18,\"measure\":\"C\",\"humidity\":-3,\"status\":\"SUCCESS\"}")
+                .json());
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("humidity: -3.0 % is outside the valid range 0..100 %"), refused.body());
+    }
+
+    private java.net.http.HttpResponse<String> post(String json) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + servers.httpPort() + "/api/events"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
