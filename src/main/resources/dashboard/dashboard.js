@@ -6,7 +6,7 @@ const REFRESH_MS = 2000;
 const EXTREMES = 10;          // bars: this many hottest and as many coldest devices
 const PAGE_SIZE = 20;         // rows of the device table
 const charts = {};
-const view = { customer: '', search: '', cursors: [null], device: null };
+const view = { customer: '', search: '', cursors: [null], device: null, measurement: 'temperature' };
 // The id rule of ingest and the API (io.iotpipeline.domain.Ids, openapi.yaml's Id): a device whose ids break it is
 // never asked about, so one odd row cannot turn the whole page into "cannot reach the pipeline".
 const ID_RULE = /^[A-Za-z0-9_.:-]{1,20}$/;
@@ -197,7 +197,7 @@ async function drawDevice() {
   const { customerId, deviceId } = view.device;
   const [detail, metrics, anomalies] = await Promise.all([
     api('devices/' + encodeURIComponent(deviceId), { customerId, limit: 10 }),
-    api('metrics', { customerId, deviceId, from: isoMinutesAgo(60) }),
+    api('metrics', { customerId, deviceId, from: isoMinutesAgo(60), measurement: view.measurement }),
     api('anomalies', { customerId, deviceId, from: isoMinutesAgo(24 * 60) })]);
   const totals = detail.customers[0];
   text('device-name', customerId + '/' + deviceId);
@@ -225,11 +225,12 @@ async function drawDevice() {
     tooltip: { trigger: 'axis' }, grid: { left: 40, right: 20, top: 20, bottom: 30 }, legend: { top: 0 },
     xAxis: timeAxis(), yAxis: { type: 'value', scale: true },
     series: [
-      { type: 'line', name: 'avg', showSymbol: metrics.windows.length < 30, data: metrics.windows.map(w => [w.windowStart + 'Z', Number(w.avgTemperatureC)]) },
+      { type: 'line', name: 'avg ' + unitOf(view.measurement), showSymbol: metrics.windows.length < 30,
+        data: metrics.windows.map(w => [w.windowStart + 'Z', Number(w.avg)]) },
       { type: 'line', name: 'max', showSymbol: false, lineStyle: { type: 'dashed' },
-        data: metrics.windows.map(w => [w.windowStart + 'Z', Number(w.maxTemperatureC)]) },
+        data: metrics.windows.map(w => [w.windowStart + 'Z', Number(w.max)]) },
       { type: 'line', name: 'min', showSymbol: false, lineStyle: { type: 'dashed' },
-        data: metrics.windows.map(w => [w.windowStart + 'Z', Number(w.minTemperatureC)]) }]
+        data: metrics.windows.map(w => [w.windowStart + 'Z', Number(w.min)]) }]
   }, { replaceMerge: ['series'] });
 }
 
@@ -308,6 +309,26 @@ document.getElementById('page-previous').addEventListener('click', () => {
     view.cursors.pop();
     refreshNow();
   }
+});
+/** The measurements devices may send (GET /api/measurements), offered in the device view with their units. */
+const units = { temperature: 'C' };
+function unitOf(measurement) {
+  return units[measurement] || '';
+}
+api('measurements').then(list => {
+  const select = document.getElementById('device-measurement');
+  select.replaceChildren(...list.measurements.map(m => {
+    units[m.name] = m.unit;
+    const option = document.createElement('option');
+    option.value = m.name;
+    option.textContent = m.name + ' (' + m.unit + ')';
+    return option;
+  }));
+  select.value = view.measurement;
+}).catch(() => {});
+document.getElementById('device-measurement').addEventListener('change', event => {
+  view.measurement = event.target.value;
+  drawDevice();
 });
 document.getElementById('device-close').addEventListener('click', () => {
   view.device = null;

@@ -52,6 +52,12 @@ public final class ApiQuery {
         return values;
     }
 
+    /** A value the operation supplies itself, not the request (the measurement catalog); no request parameter. */
+    public ApiQuery fixed(String name, Object value) {
+        values.put(name, value);
+        return this;
+    }
+
     /** A value already read and checked. */
     public Object value(String name) {
         return values.get(name);

@@ -182,6 +182,20 @@ public final class MeasurementCatalog {
                 : String.valueOf(Math.round(value * 1000) / 1000.0);
     }
 
+    /** The measurements as JSON rows (name, unit, units, min, max), for the API. */
+    public String asJson() {
+        var rows = io.iotpipeline.domain.EventJson.MAPPER.createArrayNode();
+        for (Definition definition : definitions) {
+            var row = rows.addObject().put("name", definition.name()).put("unit", definition.unit());
+            definition.units().keySet().forEach(row.putArray("units")::add);
+            if (definition.range() != null) {
+                row.put("min", definition.range().min()).put("max", definition.range().max());
+            }
+            definition.detectors().keySet().forEach(row.withArray("detectors")::add);
+        }
+        return rows.toString();
+    }
+
     /** The names, for logs. */
     @Override
     public String toString() {

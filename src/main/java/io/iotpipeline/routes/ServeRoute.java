@@ -64,9 +64,12 @@ public class ServeRoute extends RouteBuilder {
         answer("/devices/{deviceId}", "api-device", query -> query.id("deviceId", true).id("customerId", false)
                 .limit(50, maxRows));
         // temperature (the seed's) and every measurement of the catalog (measurements.yaml)
+        MeasurementCatalog catalog = getContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class)
+                .catalog();
         java.util.List<String> measurements = java.util.stream.Stream.concat(java.util.stream.Stream.of("temperature"),
-                getContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class).catalog()
-                        .definitions().stream().map(MeasurementCatalog.Definition::name)).toList();
+                catalog.definitions().stream().map(MeasurementCatalog.Definition::name)).toList();
+        String catalogRows = catalog.asJson();
+        answer("/measurements", "api-measurements", query -> query.fixed("catalog", catalogRows));
         answer("/metrics", "api-metrics", query -> query.id("deviceId", false).id("customerId", false)
                 .oneOf("measurement", measurements, "temperature")
                 .time("from", nowUtc().minusHours(1)).time("to", nowUtc().plusMinutes(1)).ordered("from", "to")

@@ -142,6 +142,19 @@ class DashboardIT {
                     page.findElements(By.cssSelector("#device-readings tr")).size() - 1 == Math.min(10, readings));
             assertTrue(page.findElements(By.cssSelector("#device-states tr")).size() >= 2, "its state history");
 
+            // the device view charts the measurement chosen, in its unit (the catalog's, GET /api/measurements)
+            Select measurement = new Select(page.findElement(By.id("device-measurement")));
+            Eventually.await(Duration.ofSeconds(10), "the measurements offered", () -> measurement.getOptions().size() == 3);
+            assertEquals(List.of("temperature (C)", "humidity (%)", "pressure (hPa)"),
+                    measurement.getOptions().stream().map(WebElement::getText).toList());
+            measurement.selectByValue("pressure");
+            long pressureWindows = rows.count("select count(*) from v_measurements_over_time where measurement = 'pressure'"
+                    + " and customerId = '" + ids[0] + "' and deviceId = '" + ids[1] + "'");
+            Eventually.await(Duration.ofSeconds(10), "the pressure windows", () -> "avg hPa".equals(js.executeScript(
+                    "return echarts.getInstanceByDom(document.getElementById('chart-device')).getOption().series[0].name"))
+                    && ((Number) js.executeScript("return echarts.getInstanceByDom(document.getElementById('chart-device'))"
+                    + ".getOption().series[0].data.length")).longValue() == pressureWindows);
+
             // new data appears by itself, without a reload
             long before = rows.count("select count(*) from iot_device_events");
             HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + servers.httpPort()
