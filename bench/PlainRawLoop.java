@@ -2,7 +2,7 @@
 // INSERT ... ON CONFLICT DO NOTHING into a plain table keyed by (eventId, deviceId), with no trigger, no analytics and
 // no validation; the offsets are committed after the database. What it costs is the floor the pipeline is measured
 // against (bench/peers.sh). Run as a single-file program on the pipeline jar's classpath (for the libraries):
-//   java -cp target/iot-pipeline.jar bench/PlainRawLoop.java <brokers> <topic> <jdbcUrl> <user> <password>
+//   java -cp target/iot-pipeline.jar bench/PlainRawLoop.java <brokers> <topic> <jdbcUrl> <user> <password> [<group>]
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -30,9 +30,12 @@ public class PlainRawLoop {
 
     public static void main(String[] args) throws Exception {
         String brokers = args[0], topic = args[1], url = args[2], user = args[3], password = args.length > 4 ? args[4] : "";
+        // a group of its own per run: killed, this loop does not leave its group, and a next run in the same group
+        // would wait for the dead member's session to expire (45 s) before it gets a partition
+        String group = args.length > 5 ? args[5] : "bench-plain-raw";
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-plain-raw");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
