@@ -12,7 +12,9 @@
 # for its rows (p50/p95/p99/max), next to the old figure from the rows' own columns (ingestedAt - kafkaTimestamp).
 # Prints the tables and writes target/bench-peers/results.json (with ratio_vs_spark, ratio_vs_raw).
 #   EVENTS=300000 CUSTOMERS=200 DEVICES_PER_CUSTOMER=3 PARTITIONS=6 RATES="5000 20000" WARMUP_SECONDS=30 LATENCY_SECONDS=30
-#   CONTENDERS="seed raw pipeline"   LATENCY_CONTENDERS="raw pipeline" (empty: no latency runs)
+#   CONTENDERS="seed raw pipeline mixed"   LATENCY_CONTENDERS="raw pipeline" (empty: no latency runs)
+#   mixed: the pipeline on a mixed fleet, the same EVENTS with MIXED_SHARE of the devices weather stations (humidity and
+#   pressure beside temperature, docs/measurements.md) on topic bench_mixed; the others drain the seed's format only
 #   PIPELINE_SETTINGS="-Dstore.batch.maxEvents=2000 ..."   settings tried on the pipeline (empty: as shipped)
 #   PSQL="psql ..."  admin session (default: the local cluster as the postgres OS user)
 set -euo pipefail
@@ -27,7 +29,8 @@ PARTITIONS=${PARTITIONS:-6}
 RATES=${RATES:-5000 20000}
 WARMUP_SECONDS=${WARMUP_SECONDS:-30}
 LATENCY_SECONDS=${LATENCY_SECONDS:-30}
-CONTENDERS=${CONTENDERS-seed raw pipeline}
+CONTENDERS=${CONTENDERS-seed raw pipeline mixed}
+MIXED_SHARE=${MIXED_SHARE:-0.5}
 LATENCY_CONTENDERS=${LATENCY_CONTENDERS-raw pipeline}
 PIPELINE_JAVA_OPTS=$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' Dockerfile)
 WORK=$ROOT/target/bench-peers
@@ -70,7 +73,7 @@ PIPELINE=(-Dkafka.brokers=$BROKERS -Ddb.url=$DB_URL -Ddb.user=iot -Ddb.password=
           -Dprogress.intervalMs=1000 -Dkafka.topic.partitions=$PARTITIONS)
 SIMULATED=(-Dsimulator.devicesPerEvent.min=3 -Dsimulator.devicesPerEvent.max=3 -Dsimulator.duplicate.share=0
            -Dsimulator.customers=$CUSTOMERS -Dsimulator.devices=$DEVICES_PER_CUSTOMER
-           -Dsimulator.silence.everySeconds=0)
+           -Dsimulator.silence.everySeconds=0 -Dsimulator.weatherStations.share=0)
 
 publish() { # topic events rate log: the jar as a producer only
   java "${PIPELINE[@]}" "${SIMULATED[@]}" -Dkafka.topic="$1" -Dstore.enabled=false -Dhealth.enabled=false \
@@ -86,7 +89,7 @@ contender() { # name topic group: runs a contender (exec: started with &, $! is 
             "$WORK/spark-checkpoints-$3" ;;
     raw) exec java -cp "$JAR" "$ROOT/bench/PlainRawLoop.java" "$BROKERS" "$2" "$DB_URL" iot iot "$3" ;;
     # shellcheck disable=SC2086
-    pipeline) exec java $PIPELINE_JAVA_OPTS "${PIPELINE[@]}" -Dkafka.topic="$2" -Dkafka.consumer.groupId="$3" \
+    pipeline|mixed) exec java $PIPELINE_JAVA_OPTS "${PIPELINE[@]}" -Dkafka.topic="$2" -Dkafka.consumer.groupId="$3" \
                 -Dsimulator.enabled=false ${PIPELINE_SETTINGS:-} -jar "$JAR" ;;
   esac; }
 
@@ -95,7 +98,8 @@ drain() { # name
   reset_db
   pg_cpu > "$WORK/pg-before"
   local start; start=$(now)
-  contender "$name" bench_stream "bench-$name" > "$log" 2>&1 &
+  local topic=bench_stream; [ "$name" = mixed ] && topic=bench_mixed
+  contender "$name" "$topic" "bench-$name" > "$log" 2>&1 &
   local pid=$!; PIDS+=($pid)
   local first="" count=0 pg_peak="$WORK/pg-peak-$name"
   : > "$pg_peak"
@@ -137,6 +141,13 @@ reset_db
 publish bench_stream "$EVENTS" 200000 "$WORK/preload.log"
 await_line "$WORK/preload.log" "totals: $EVENTS published"
 kill "$PRODUCER"; wait "$PRODUCER" 2>/dev/null || true
+if [[ " $CONTENDERS " == *" mixed "* ]]; then
+  echo "preloading $EVENTS events of a mixed fleet ($MIXED_SHARE weather stations) into bench_mixed..."
+  SIMULATED+=(-Dsimulator.weatherStations.share="$MIXED_SHARE")
+  publish bench_mixed "$EVENTS" 200000 "$WORK/preload-mixed.log"
+  await_line "$WORK/preload-mixed.log" "totals: $EVENTS published"
+  kill "$PRODUCER"; wait "$PRODUCER" 2>/dev/null || true
+fi
 
 for name in $CONTENDERS; do
   echo "draining with $name..."
@@ -188,14 +199,15 @@ drain = {r["run"]: r for r in map(json.loads, open(os.path.join(work, "drain.jso
 latency = [json.loads(l) for l in open(os.path.join(work, "latency.jsonl"))] if os.path.exists(
     os.path.join(work, "latency.jsonl")) else []
 names = {"seed": "seed's stack (Spark local[2])", "raw": "raw loop (plain table)",
-         "pipeline": "iot-pipeline " + ("with PIPELINE_SETTINGS" if os.environ.get("PIPELINE_SETTINGS") else "as shipped")}
+         "pipeline": "iot-pipeline " + ("with PIPELINE_SETTINGS" if os.environ.get("PIPELINE_SETTINGS") else "as shipped"),
+         "mixed": "iot-pipeline, mixed fleet"}
 print()
 print("%-32s %10s %10s %10s %10s %9s %12s %9s" % ("contender", "rows/s", "first row", "launch-", "first-",
       "peak RSS", "CPU s: app", "PG us/"))
 print("%-32s %10s %10s %10s %10s %9s %12s %9s" % ("", "(launch-", "after", "last, s", "last, s", "MiB",
       "+ PostgreSQL", "reading"))
 print("%-32s %10s %10s" % ("", "last)", "launch, s"))
-for key in ("seed", "raw", "pipeline"):
+for key in ("seed", "raw", "pipeline", "mixed"):
     if key in drain:
         r = drain[key]
         print("%-32s %10d %10.1f %10.1f %10.1f %9d %12s %9.1f" % (names[key], r["readingsPerSecond"],
