@@ -28,8 +28,16 @@ record EmbeddedServers(int kafkaPort, int dbPort, int httpPort, Properties prope
 
     /** The pipeline in this JVM on these servers, with the given settings on top of the defaults. */
     org.apache.camel.main.Main startPipeline() throws Exception {
+        return startPipeline(new Properties());
+    }
+
+    /** The pipeline on these servers, with these settings over the servers' own. */
+    org.apache.camel.main.Main startPipeline(Properties settings) throws Exception {
+        Properties all = new Properties();
+        all.putAll(properties);
+        all.putAll(settings);
         org.apache.camel.main.Main main = new org.apache.camel.main.Main(io.iotpipeline.Application.class);
-        main.setOverrideProperties(properties);
+        main.setOverrideProperties(all);
         main.start();
         return main;
     }

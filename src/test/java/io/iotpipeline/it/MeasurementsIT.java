@@ -168,12 +168,6 @@ class MeasurementsIT {
     }
 
     private Main start(Properties settings) throws Exception {
-        Properties props = new Properties();
-        props.putAll(servers.properties());
-        props.putAll(settings);
-        Main pipeline = new Main(io.iotpipeline.Application.class);
-        pipeline.setOverrideProperties(props);
-        pipeline.start();
-        return pipeline;
+        return servers.startPipeline(settings);
     }
 }

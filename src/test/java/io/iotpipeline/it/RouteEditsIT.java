@@ -191,14 +191,10 @@ class RouteEditsIT {
 
     private Main start(Path routes, Properties settings) throws Exception {
         Properties props = new Properties();
-        props.putAll(servers.properties());
         props.putAll(settings);
         if (routes != null) {
             props.put("camel.main.routesIncludePattern", "file:" + routes);
         }
-        Main pipeline = new Main(io.iotpipeline.Application.class);
-        pipeline.setOverrideProperties(props);
-        pipeline.start();
-        return pipeline;
+        return servers.startPipeline(props);
     }
 }
