@@ -10,8 +10,6 @@ import io.iotpipeline.analytics.BatchLateness;
 import io.iotpipeline.analytics.DeviceHealthWatch;
 import io.iotpipeline.anomaly.AnomalyDetectors;
 import io.iotpipeline.anomaly.BatchJudge;
-import io.iotpipeline.anomaly.DetectionSettings;
-import io.iotpipeline.anomaly.DetectorSettings;
 import io.iotpipeline.settings.Settings;
 import io.iotpipeline.ingest.DeviceEventsFormat;
 import io.iotpipeline.ingest.EventReader;
@@ -102,15 +100,12 @@ public class PipelineBeans implements CamelConfiguration, CamelContextAware {
 
     @BindToRegistry(value = "batchJudge", lazy = true)
     public BatchJudge batchJudge() {
-        // each catalog measurement with detectors: temperature's settings (anomaly.*) but for what the catalog overrides
-        DetectorSettings temperature = settings(DetectionSettings.class, DetectionSettings::from).detectors();
-        List<AnomalyDetectors> measurements = readingRules().catalog().definitions().stream()
-                .filter(definition -> !definition.detectors().isEmpty())
-                .map(definition -> new AnomalyDetectors(temperature.forMeasurement(definition.name(),
-                        definition.detectors()), definition.name(), definition.unit()))
-                .toList();
+        // each catalog measurement's detectors (PipelineSetup: rebuilt from the stored values), none in route tests
+        @SuppressWarnings("unchecked")
+        List<AnomalyDetectors> measurements = context.getRegistry().lookupByNameAndType("measurementDetectors",
+                List.class);
         return new BatchJudge(context.getRegistry().lookupByNameAndType("anomalyDetectors", AnomalyDetectors.class),
-                measurements, totals());
+                measurements == null ? List.of() : measurements, totals());
     }
 
     @BindToRegistry(value = "readingStore", lazy = true)

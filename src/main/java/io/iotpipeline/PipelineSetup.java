@@ -188,6 +188,17 @@ public class PipelineSetup implements CamelConfiguration {
             registry.bind("clock", clock);
         }
         DetectionSettings detection = registry.findSingleByType(DetectionSettings.class);
+        // each catalog measurement with detectors: temperature's settings (anomaly.*) but for what the catalog overrides
+        List<AnomalyDetectors> measurementDetectors = new ArrayList<>();
+        for (MeasurementCatalog.Definition measurement : registry.lookupByNameAndType("readingRules", ReadingRules.class)
+                .catalog().definitions()) {
+            if (!measurement.detectors().isEmpty()) {
+                measurementDetectors.add(AnomalyState.rebuilt(new AnomalyDetectors(detection.detectors().forMeasurement(
+                        measurement.name(), measurement.detectors()), measurement.name(), measurement.unit()), dataSource,
+                        detection.rebuildReadingsPerDevice(), detection.rebuildHours()));
+            }
+        }
+        registry.bind("measurementDetectors", List.copyOf(measurementDetectors));
         registry.bind("anomalyDetectors", AnomalyState.rebuilt(new AnomalyDetectors(detection.detectors()),
                 dataSource, detection.rebuildReadingsPerDevice(), detection.rebuildHours()));
         List<ConsumerLag.Subscription> subscriptions = new ArrayList<>(templatedInstances(context));

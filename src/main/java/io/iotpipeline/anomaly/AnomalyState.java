@@ -19,6 +19,7 @@ public final class AnomalyState {
     private static final Logger LOG = LoggerFactory.getLogger(AnomalyState.class);
 
     static final String LATEST_READINGS = io.iotpipeline.store.Statements.text("latest-readings-per-device");
+    static final String LATEST_MEASUREMENTS = io.iotpipeline.store.Statements.text("latest-measurements-per-device");
 
     private AnomalyState() {
     }
@@ -29,11 +30,17 @@ public final class AnomalyState {
         if (readingsPerDevice <= 0 || hours <= 0) {
             return detectors;
         }
+        boolean temperature = Anomaly.TEMPERATURE.equals(detectors.measurement());
         long readings = 0;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(LATEST_READINGS)) {
-            query.setInt(1, hours);
-            query.setInt(2, readingsPerDevice);
+                PreparedStatement query = connection.prepareStatement(temperature ? LATEST_READINGS
+                        : LATEST_MEASUREMENTS)) {
+            int parameter = 1;
+            if (!temperature) {
+                query.setString(parameter++, detectors.measurement());
+            }
+            query.setInt(parameter++, hours);
+            query.setInt(parameter, readingsPerDevice);
             query.setFetchSize(10_000);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -44,8 +51,8 @@ public final class AnomalyState {
             }
         }
         if (readings > 0) {
-            LOG.info("Anomaly detectors rebuilt from {} stored readings of {} devices", readings,
-                    detectors.trackedDevices());
+            LOG.info("Anomaly detectors of {} rebuilt from {} stored values of {} devices", detectors.measurement(),
+                    readings, detectors.trackedDevices());
         }
         return detectors;
     }
