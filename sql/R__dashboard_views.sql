@@ -149,6 +149,12 @@ CREATE OR REPLACE VIEW v_temperature_last_hour AS
 SELECT * FROM v_temperature_over_time
 WHERE windowStart >= date_trunc('minute', now() AT TIME ZONE 'UTC') - interval '1 hour';
 
+-- Every measurement's windows of the last hour, as v_temperature_last_hour for temperature: the report's Measurements
+-- page reads this, so a refresh never reads all history.
+CREATE OR REPLACE VIEW v_measurements_last_hour AS
+SELECT * FROM v_measurements_over_time
+WHERE windowStart >= date_trunc('minute', now() AT TIME ZONE 'UTC') - interval '1 hour';
+
 CREATE OR REPLACE VIEW v_temperature_last_24_hours AS
 SELECT * FROM v_temperature_over_time
 WHERE windowStart >= date_trunc('minute', now() AT TIME ZONE 'UTC') - interval '24 hours';

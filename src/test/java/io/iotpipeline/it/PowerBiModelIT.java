@@ -167,7 +167,7 @@ class PowerBiModelIT {
     void theMeasurementsPageReadsEveryMeasurementWithItsUnit() throws Exception {
         PowerBiProject.Table table = project.tables.get("Measurements over Time");
         assertNotNull(table, "the table of the Measurements page");
-        assertEquals("v_measurements_over_time", table.view());
+        assertEquals("v_measurements_last_hour", table.view(), "the last hour, as Trends reads temperature");
         assertEquals(List.of(Map.of("measurement", "humidity", "unit", "%", "avgvalue", new java.math.BigDecimal("45.50")),
                         Map.of("measurement", "pressure", "unit", "hPa", "avgvalue", new java.math.BigDecimal("1013.20")),
                         Map.of("measurement", "temperature", "unit", "C", "avgvalue", new java.math.BigDecimal("21.50"))),

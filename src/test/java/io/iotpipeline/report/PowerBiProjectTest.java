@@ -259,7 +259,7 @@ class PowerBiProjectTest {
         JsonNode pages = PowerBiProject.json(PowerBiProject.REPORT.resolve("pages/pages.json"));
         List<String> order = new ArrayList<>();
         pages.get("pageOrder").forEach(name -> order.add(name.asText()));
-        assertEquals(List.of("overview", "trends", "dataQuality", "anomalies", "device"), order);
+        assertEquals(List.of("overview", "trends", "measurements", "dataQuality", "anomalies", "device"), order);
         try (var folders = Files.list(PowerBiProject.REPORT.resolve("pages"))) {
             assertEquals(new TreeSet<>(order), new TreeSet<>(folders.filter(Files::isDirectory)
                     .map(path -> path.getFileName().toString()).toList()), "a folder per page in pageOrder");
@@ -325,7 +325,7 @@ class PowerBiProjectTest {
                 }
             }
         }
-        assertEquals(4, pagesWithSlicer);
+        assertEquals(5, pagesWithSlicer);
     }
 
     /** Whether a filter on one table reaches another along the one-to-many relationships (one side filters many). */
