@@ -279,6 +279,24 @@ BEGIN
             valueMax  = greatest(w.valueMax, excluded.valueMax),
             unit      = excluded.unit,
             updatedAt = now()),
+    measurement_health AS (
+        INSERT INTO device_measurement_health AS h (customerId, deviceId, measurement, unit, lastEventTime, lastValue,
+                readings, valueSum, valueMin, valueMax)
+        SELECT customerId, deviceId, measurement, min(unit), max(eventTime),
+               (array_agg(value ORDER BY eventTime DESC))[1], count(*), sum(value::numeric), min(value), max(value)
+        FROM measured
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3
+        ON CONFLICT (customerId, deviceId, measurement) DO UPDATE SET
+            unit          = excluded.unit,
+            lastSeen      = now(),
+            lastValue     = CASE WHEN excluded.lastEventTime >= h.lastEventTime THEN excluded.lastValue
+                                 ELSE h.lastValue END,
+            lastEventTime = greatest(h.lastEventTime, excluded.lastEventTime),
+            readings      = h.readings + excluded.readings,
+            valueSum      = h.valueSum + excluded.valueSum,
+            valueMin      = least(h.valueMin, excluded.valueMin),
+            valueMax      = greatest(h.valueMax, excluded.valueMax)),
     ingest_rate AS (
         INSERT INTO ingest_minutes AS r (minute, kafkaPartition, readings, lateReadings)
         SELECT date_trunc('minute', now()), coalesce(kafkaPartition, -1), count(*), count(*) FILTER (WHERE late)

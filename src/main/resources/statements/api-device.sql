@@ -1,4 +1,5 @@
--- GET /api/devices/{deviceId}: the device's state per customer, its latest readings and its state changes.
+-- GET /api/devices/{deviceId}: the device's state per customer, its latest readings, its state changes, and its
+-- health per measurement beyond temperature (the catalog's).
 SELECT CASE WHEN count(*) > 0 THEN json_build_object(
     'deviceId', CAST(:#deviceId AS text),
     'customers', json_agg(h ORDER BY h."customerId"),
@@ -12,7 +13,14 @@ SELECT CASE WHEN count(*) > 0 THEN json_build_object(
         SELECT customerId AS "customerId", state, previousState AS "previousState", changedAt AS "changedAt"
         FROM device_state_changes
         WHERE deviceId = :#deviceId AND (CAST(:#customerId AS text) IS NULL OR customerId = :#customerId)
-        ORDER BY changedAt DESC LIMIT 20) c))::text END
+        ORDER BY changedAt DESC LIMIT 20) c),
+    'measurements', (SELECT coalesce(json_agg(m), '[]') FROM (
+        SELECT customerId AS "customerId", measurement, unit, lastValue AS "lastValue",
+               lastEventTime AS "lastEventTime", lastSeen AS "lastSeen", readings,
+               round(valueSum / readings, 2) AS "avg", valueMin AS "min", valueMax AS "max"
+        FROM device_measurement_health
+        WHERE deviceId = :#deviceId AND (CAST(:#customerId AS text) IS NULL OR customerId = :#customerId)
+        ORDER BY customerId, measurement) m))::text END
 FROM (
     SELECT customerId AS "customerId", state, since, lastSeen AS "lastSeen", lastEventTime AS "lastEventTime",
            lastStatus AS "lastStatus", lastTemperature AS "lastTemperature", lastMeasure AS "lastMeasure", readings,

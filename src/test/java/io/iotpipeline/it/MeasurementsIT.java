@@ -72,6 +72,12 @@ class MeasurementsIT {
                 + " and measurement = 'humidity' and value = 48.2 and unit = '%' and customerId = 'CI00950'"));
         assertEquals(1, rows.count("select count(*) from device_measurements" + ofEvent + " and deviceId = 'W02'"
                 + " and measurement = 'pressure' and round(value::numeric, 1) = 1013.0"));
+        // the device's health per measurement: its latest value, counted once however often the event came
+        assertEquals(1, rows.count("select count(*) from device_measurement_health where customerId = 'CI00950'"
+                + " and deviceId = 'W01' and measurement = 'pressure' and unit = 'hPa' and readings = 1"
+                + " and round(lastValue::numeric, 2) = 1013.53"));
+        String w01 = get("/api/devices/W01?customerId=CI00950").replace(" ", "");
+        assertTrue(w01.contains("\"measurement\":\"humidity\",\"unit\":\"%\",\"lastValue\":48.2"), w01);
         // the seed's row keeps its temperature, and what was sent in extraFields
         assertEquals(1, rows.count("select count(*) from iot_device_events" + ofEvent + " and deviceId = 'W02'"
                 + " and temperature = 70.7 and measure = 'F' and extraFields->>'humidity' = '180'"));
