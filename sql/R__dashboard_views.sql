@@ -29,7 +29,7 @@ WHERE windowSeconds = metrics_window_seconds();
 -- Every measurement per device and window in its canonical unit: temperature (in C, from device_metrics_1m) and the
 -- measurement catalog's (device_measurement_windows). What the report's measurement slicer and GET /api/metrics read.
 CREATE OR REPLACE VIEW v_measurements_over_time AS
-SELECT customerId, deviceId, CAST('temperature' AS VARCHAR(40)) AS measurement, CAST('C' AS VARCHAR(16)) AS unit,
+SELECT customerId, deviceId, CAST('temperature' AS VARCHAR(40)) AS measurement, CAST('°C' AS VARCHAR(16)) AS unit,
        windowStart, windowEnd, readings, avgTemperatureC AS avgValue, minTemperatureC AS minValue,
        maxTemperatureC AS maxValue, deviceKey
 FROM v_temperature_over_time
@@ -170,7 +170,7 @@ SELECT customerId, deviceId, customerId || '/' || deviceId AS deviceKey, detecto
                      WHEN 'drift' THEN 'band widths off the baseline'
                      WHEN 'error-burst' THEN 'ERROR readings in the window'
                      ELSE detector END AS scoreUnit,
-       expectedLow, expectedHigh, CASE WHEN detector = 'error-burst' THEN 'errors' ELSE unit END AS expectedUnit,
+       expectedLow, expectedHigh, CASE WHEN detector = 'error-burst' THEN 'errors' ELSE CAST(unit AS text) END AS expectedUnit,
        observed, measurement, unit
 FROM device_anomalies
 WHERE detectedAt >= now() - interval '24 hours';

@@ -256,10 +256,15 @@ BEGIN
     measured AS (
         INSERT INTO device_measurements (eventId, deviceId, measurement, customerId, eventTime, value, unit, sentValue,
                 sentUnit)
-        SELECT m.eventId, m.deviceId, m.measurement, i.customerId, m.eventTime, m.value, m.unit, m.sentValue, m.sentUnit
-        FROM jsonb_to_recordset(coalesce(measurements, '[]')) AS m(eventId uuid, deviceId text, eventTime timestamp,
-                 measurement text, value double precision, unit text, sentValue double precision, sentUnit text)
-        JOIN inserted i ON i.eventId = m.eventId AND i.deviceId = m.deviceId AND i.eventTime = m.eventTime
+        SELECT b.eventId, b.deviceId, m.measurement, b.customerId, b.eventTime, m.value, m.unit, m.sentValue, m.sentUnit
+        FROM jsonb_to_recordset(coalesce(measurements, '[]')) AS m(position bigint, measurement text,
+                 value double precision, unit text, sentValue double precision, sentUnit text)
+        -- by the reading's place in the batch: a second send of the reading with other values claims nothing, and its
+        -- values must not be stored in place of the first's
+        JOIN batch b ON b.position = m.position
+        JOIN claimed c ON c.eventId = b.eventId AND c.deviceId = b.deviceId AND c.eventTime = b.eventTime
+                      AND c.fingerprint = b.fingerprint
+        JOIN inserted i ON i.eventId = b.eventId AND i.deviceId = b.deviceId AND i.eventTime = b.eventTime
         ORDER BY 1, 2, 3
         ON CONFLICT (eventId, deviceId, measurement) DO NOTHING
         RETURNING customerId, deviceId, measurement, eventTime, value, unit),

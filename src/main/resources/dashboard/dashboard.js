@@ -128,7 +128,8 @@ async function drawTemperatures(devices) {
       data: metrics.windows.map(w => [w.windowStart + 'Z', Number(w.avgTemperatureC)]),
       // each anomaly of the device as a marker at its reading
       markPoint: { symbol: 'diamond', symbolSize: 12, label: { show: false },
-        data: anomalies.anomalies.map(a => ({ name: a.detector, coord: [a.eventTime + 'Z', Number(a.observed)] })) } });
+        data: anomalies.anomalies.filter(a => a.measurement === 'temperature')
+          .map(a => ({ name: a.detector, coord: [a.eventTime + 'Z', Number(a.observed)] })) } });
   }
   chart('chart-temperature').setOption({
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 20, top: 30, bottom: 30 },
@@ -170,14 +171,16 @@ function drawMissing(silentTotal, silent, gaps) {
 }
 
 function anomalyRows(anomalies) {
-  return anomalies.slice(0, 10).map(a => [a.detector, a.customerId, a.deviceId, time(a.eventTime), a.observed,
+  // each finding in its measurement's unit: a pressure spike is in hPa, not °C
+  return anomalies.slice(0, 10).map(a => [a.detector + (a.measurement === 'temperature' ? '' : ' (' + a.measurement + ')'),
+    a.customerId, a.deviceId, time(a.eventTime), a.observed + ' ' + (a.detector === 'error-burst' ? '' : a.unit),
     a.expectedLow === null ? '' : Number(a.expectedLow).toFixed(1) + ' – ' + Number(a.expectedHigh).toFixed(1),
     Number(a.score).toFixed(1)]);
 }
 
 function drawAnomalies(anomalies) {
   text('kpi-anomalies', anomalies.count);
-  table('anomaly-table', ['detector', 'customer', 'device', 'event time', 'observed °C', 'normal range', 'score'],
+  table('anomaly-table', ['detector', 'customer', 'device', 'event time', 'observed', 'normal range', 'score'],
     anomalyRows(anomalies.anomalies));
 }
 
@@ -217,7 +220,7 @@ async function drawDevice() {
   table('device-readings', ['event time', 'status', 'temperature', '°C', 'late', 'stored at'],
     detail.recentReadings.map(r => [time(r.eventTime), r.status, r.temperature + ' ' + r.measure, celsius(r.temperatureCelsius),
       r.late ? 'late' : '', time(r.ingestedAt)]));
-  table('device-anomalies', ['detector', 'customer', 'device', 'event time', 'observed °C', 'normal range', 'score'],
+  table('device-anomalies', ['detector', 'customer', 'device', 'event time', 'observed', 'normal range', 'score'],
     anomalyRows(anomalies.anomalies));
   table('device-states', ['since', 'state', 'before'],
     detail.stateChanges.map(c => [time(c.changedAt), c.state, c.previousState || 'first reading']));
@@ -311,7 +314,7 @@ document.getElementById('page-previous').addEventListener('click', () => {
   }
 });
 /** The measurements devices may send (GET /api/measurements), offered in the device view with their units. */
-const units = { temperature: 'C' };
+const units = { temperature: '°C' };
 function unitOf(measurement) {
   return units[measurement] || '';
 }

@@ -6,7 +6,7 @@ SELECT json_build_object('measurements', json_agg(json_build_object('name', m.na
                                           WHERE w.measurement = m.name
                                             AND w.windowStart >= now() AT TIME ZONE 'UTC' - interval '1 hour'), 0))
            ORDER BY m.position))::text
-FROM (SELECT 'temperature' AS name, 'C' AS unit, json_build_array('C', 'F', 'K') AS units, NULL::float8 AS min,
+FROM (SELECT 'temperature' AS name, '°C' AS unit, json_build_array('C', 'F', 'K') AS units, NULL::float8 AS min,
              NULL::float8 AS max, json_build_array('spike', 'stuck', 'drift', 'error-burst') AS detectors, 0 AS position
       UNION ALL
       SELECT c.name, c.unit, c.units, c.min, c.max, coalesce(c.detectors, '[]'::json), c.position

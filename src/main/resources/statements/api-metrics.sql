@@ -7,7 +7,7 @@ SELECT json_build_object('windowSeconds', metrics_window_seconds(), 'measurement
 FROM (
     SELECT windowStart, customerId, deviceId, json_build_object('customerId', customerId, 'deviceId', deviceId,
                'windowStart', windowStart, 'windowEnd', windowEnd, 'readings', readings,
-               'measurement', 'temperature', 'unit', 'C', 'avg', avgTemperatureC, 'min', minTemperatureC,
+               'measurement', 'temperature', 'unit', '°C', 'avg', avgTemperatureC, 'min', minTemperatureC,
                'max', maxTemperatureC, 'avgTemperatureC', avgTemperatureC, 'minTemperatureC', minTemperatureC,
                'maxTemperatureC', maxTemperatureC, 'successCount', successCount, 'errorCount', errorCount,
                'standbyCount', standbyCount, 'lateCount', lateCount) AS window

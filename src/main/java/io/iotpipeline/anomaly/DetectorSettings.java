@@ -56,6 +56,16 @@ public record DetectorSettings(
                 }
             }
         });
+        // the same checks as the anomaly.* properties get (share, positive, whole numbers)
+        check(measurement, detectors, "spike", "alpha", v -> v > 0 && v <= 1, "a share in (0, 1]");
+        check(measurement, detectors, "spike", "sigmas", v -> v > 0, "a positive number");
+        check(measurement, detectors, "spike", "warmupReadings", v -> v >= 0 && v == Math.rint(v), "a whole number of 0 or more");
+        check(measurement, detectors, "spike", "minStd", v -> v > 0, "a positive number");
+        check(measurement, detectors, "stuck", "repeats", v -> v >= 2 && v == Math.rint(v), "a whole number of 2 or more");
+        check(measurement, detectors, "drift", "warmupReadings", v -> v >= 1 && v == Math.rint(v), "a positive whole number");
+        check(measurement, detectors, "drift", "alpha", v -> v > 0 && v <= 1, "a share in (0, 1]");
+        check(measurement, detectors, "drift", "band", v -> v > 0, "a positive number");
+        check(measurement, detectors, "drift", "forSeconds", v -> v >= 0 && v == Math.rint(v), "a whole number of seconds");
         Map<String, Double> spike = detectors.getOrDefault("spike", Map.of());
         Map<String, Double> stuck = detectors.getOrDefault("stuck", Map.of());
         Map<String, Double> drift = detectors.getOrDefault("drift", Map.of());
@@ -68,6 +78,16 @@ public record DetectorSettings(
                 drift.containsKey("forSeconds") ? Duration.ofSeconds((long) value(drift, "forSeconds", 0))
                         : driftFor,
                 false, burstErrors, burstWindow, maxDevices, reorderWindow);
+    }
+
+    private static void check(String measurement, Map<String, Map<String, Double>> detectors, String detector,
+            String key, java.util.function.DoublePredicate valid, String expected) {
+        Map<String, Double> overrides = detectors.get(detector);
+        Double value = overrides == null ? null : overrides.get(key);
+        if (value != null && (!Double.isFinite(value) || !valid.test(value))) {
+            throw new IllegalArgumentException("measurement " + measurement + ": detector " + detector + " " + key
+                    + " must be " + expected + ", got " + value);
+        }
     }
 
     private static double value(Map<String, Double> overrides, String key, double fallback) {

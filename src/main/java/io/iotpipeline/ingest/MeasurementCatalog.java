@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,10 +23,11 @@ import io.iotpipeline.domain.Measurement;
  */
 public final class MeasurementCatalog {
 
-    /** A linear conversion to the canonical unit: {@code canonical = sent * scale + offset}. */
-    public record Conversion(double scale, double offset) {
-        public Conversion(@JsonProperty("scale") Double scale, @JsonProperty("offset") Double offset) {
-            this(scale == null ? 1 : scale, offset == null ? 0 : offset);
+    /** A linear conversion to the canonical unit: {@code canonical = sent * scale + offset}; scale 1, offset 0 if unset. */
+    public record Conversion(Double scale, Double offset) {
+        public Conversion {
+            scale = scale == null ? 1.0 : scale;
+            offset = offset == null ? 0.0 : offset;
         }
     }
 
@@ -124,7 +124,9 @@ public final class MeasurementCatalog {
             String unit = definition.unit();
             JsonNode named = definition.unitField() == null ? null : device.get(definition.unitField());
             if (named != null && !named.isNull()) {
-                unit = named.isTextual() ? named.asText() : named.toString();
+                // a unit with control characters is shown JSON-escaped: it reaches reasons and logs
+                unit = named.isTextual() && ReadingRules.controlCharacter(named.asText()) < 0 ? named.asText()
+                        : named.toString();
             }
             Conversion conversion = definition.units().get(unit);
             if (conversion == null) {
@@ -133,6 +135,11 @@ public final class MeasurementCatalog {
                 continue;
             }
             double canonical = value * conversion.scale() + conversion.offset();
+            if (!Double.isFinite(canonical)) {
+                problems.add(new Problem(definition.name(), value + " " + unit + " is not a finite number in "
+                        + definition.unit()));
+                continue;
+            }
             Range range = definition.range();
             if (range != null && (canonical < range.min() || canonical > range.max())) {
                 problems.add(new Problem(definition.name(), value + " " + unit
@@ -150,6 +157,9 @@ public final class MeasurementCatalog {
         if (definition.name() == null || !definition.name().matches("[a-z][a-z0-9_]{0,39}")) {
             return "name must be 1 to 40 lower-case letters, digits or _, starting with a letter";
         }
+        if (definition.name().equals("temperature")) {
+            return "temperature is the seed's measurement, with its readings.* rules: name another one";
+        }
         if (!names.add(definition.name())) {
             return "declared twice";
         }
@@ -163,6 +173,9 @@ public final class MeasurementCatalog {
             return "units must list the canonical unit " + definition.unit();
         }
         for (Map.Entry<String, Conversion> unit : definition.units().entrySet()) {
+            if (unit.getKey().isBlank() || ReadingRules.controlCharacter(unit.getKey()) >= 0) {
+                return "unit " + ReadingRules.quote(unit.getKey()) + " must be visible characters";
+            }
             if (unit.getKey().length() > 16 || unit.getValue() == null || !(unit.getValue().scale() != 0)
                     || !Double.isFinite(unit.getValue().scale()) || !Double.isFinite(unit.getValue().offset())) {
                 return "unit " + unit.getKey() + " needs a finite, non-zero scale (and a finite offset)";

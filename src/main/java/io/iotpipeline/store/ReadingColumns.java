@@ -154,12 +154,15 @@ public final class ReadingColumns {
         columns.add(kafkaTimestamps);
         columns.add(firstOfEvent);
         columns.add(anomalies == null ? "[]" : anomalies);
-        columns.add(measurements(readings, eventIds, eventTimes));
+        columns.add(measurements(readings));
         return columns;
     }
 
-    /** The readings' measurements beyond temperature as device_measurements rows in JSON; "[]" when none has any. */
-    static String measurements(List<DeviceReading> readings, String[] eventIds, String[] eventTimes) {
+    /**
+     * The readings' measurements beyond temperature as JSON rows, each with its reading's place in the batch (1-based,
+     * store_readings takes the reading's ids from there); "[]" when none has any.
+     */
+    static String measurements(List<DeviceReading> readings) {
         ArrayNode rows = null;
         for (int i = 0; i < readings.size(); i++) {
             DeviceReading reading = readings.get(i);
@@ -168,8 +171,8 @@ public final class ReadingColumns {
                     rows = EventJson.MAPPER.createArrayNode();
                 }
                 // lower-case keys: jsonb_to_recordset matches them to the function's (folded) column names
-                rows.addObject().put("eventid", eventIds[i]).put("deviceid", reading.deviceId())
-                        .put("eventtime", eventTimes[i]).put("measurement", measurement.name())
+                // position: the reading's place in the batch, so only the send that claimed the reading stores its values
+                rows.addObject().put("position", i + 1).put("measurement", measurement.name())
                         .put("value", measurement.value()).put("unit", measurement.unit())
                         .put("sentvalue", measurement.sentValue()).put("sentunit", measurement.sentUnit());
             }

@@ -38,6 +38,29 @@ class AnomalyDetectorsTest {
     }
 
     @Test
+    void aMeasurementsDetectorsAreOnlyTheOnesItNamesWithItsOverridesCheckedAndItsFindingsNameIt() {
+        DetectorSettings pressure = DetectorSettings.defaults().forMeasurement("pressure",
+                java.util.Map.of("stuck", java.util.Map.of("repeats", 3.0)));
+        assertTrue(pressure.stuckEnabled() && !pressure.spikeEnabled() && !pressure.driftEnabled()
+                && !pressure.burstEnabled());
+        AnomalyDetectors detectors = new AnomalyDetectors(pressure, "pressure", "hPa");
+        List<Anomaly> found = feed(detectors, List.of(reading(1, 1013, "SUCCESS"), reading(2, 1013, "ERROR"),
+                reading(3, 1013, "SUCCESS")));
+        assertEquals(1, found.size());
+        assertEquals("pressure", found.get(0).measurement());
+        assertEquals("hPa", found.get(0).unit());
+        for (var bad : List.of(java.util.Map.of("stuck", java.util.Map.of("repeats", 1.0)),
+                java.util.Map.of("spike", java.util.Map.of("alpha", 5.0)),
+                java.util.Map.of("drift", java.util.Map.of("forSeconds", -1.0)),
+                java.util.Map.of("spike", java.util.Map.of("sigma", 3.0)),
+                java.util.Map.of("error-burst", java.util.Map.<String, Double>of()))) {
+            IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> DetectorSettings.defaults().forMeasurement("pressure", bad));
+            assertTrue(refused.getMessage().startsWith("measurement pressure: detector "), refused.getMessage());
+        }
+    }
+
+    @Test
     void aSpikeFiresOnceAfterTheWarmUpAndIsNotLearned() {
         AnomalyDetectors detectors = new AnomalyDetectors(DetectorSettings.defaults());
         assertEquals(List.of(), feed(detectors, steady(0, 100)));

@@ -83,7 +83,24 @@ public class MeasurementCatalogTest {
     }
 
     @Test
+    void aValueThatConvertsBeyondAnyNumberOrAUnitWithControlCharactersIsAProblemNotAStoredValue() throws Exception {
+        MeasurementCatalog unbounded = MeasurementCatalog.read(new ByteArrayInputStream(("measurements: [{name: co2,"
+                + " field: co2, unit: ppm, unitField: co2Unit, units: {ppm: {}, \"%\": {scale: 10000}}}]")
+                .getBytes(StandardCharsets.UTF_8)), "test.yaml");
+        assertEquals(612, read(unbounded, "{\"co2\":612}").measurements().get(0).value(), "a unit without scale: 1");
+        assertEquals("1.0E308 % is not a finite number in ppm",
+                read(unbounded, "{\"co2\":1e308,\"co2Unit\":\"%\"}").problems().get(0).reason());
+        String forged = read(unbounded, "{\"co2\":1,\"co2Unit\":\"x\\n2026-01-01 INFO forged\"}").problems().get(0)
+                .reason();
+        assertTrue(forged.contains("\\n2026") && !forged.contains("\n"), forged);
+    }
+
+    @Test
     void aCatalogThatCannotWorkStopsTheStartWithTheReason() {
+        assertTrue(catalogError("measurements: [{name: temperature, field: t2, unit: C, units: {C: {}}}]")
+                .contains("temperature is the seed's measurement"));
+        assertTrue(catalogError("measurements: [{name: co2, field: co2, unit: ppm, units: {ppm: {}, \"p\\tm\": {}}}]")
+                .contains("must be visible characters"));
         assertTrue(catalogError("measurements: [{name: co2, field: co2, unit: ppm, units: {ppb: {scale: 0.001}}}]")
                 .endsWith("measurement co2: units must list the canonical unit ppm"));
         assertTrue(catalogError("measurements: [{name: co2, field: temperature, unit: ppm, units: {ppm: {}}}]")

@@ -145,7 +145,7 @@ class DashboardIT {
             // the device view charts the measurement chosen, in its unit (the catalog's, GET /api/measurements)
             Select measurement = new Select(page.findElement(By.id("device-measurement")));
             Eventually.await(Duration.ofSeconds(10), "the measurements offered", () -> measurement.getOptions().size() == 3);
-            assertEquals(List.of("temperature (C)", "humidity (%)", "pressure (hPa)"),
+            assertEquals(List.of("temperature (°C)", "humidity (%)", "pressure (hPa)"),
                     measurement.getOptions().stream().map(WebElement::getText).toList());
             measurement.selectByValue("pressure");
             long pressureWindows = rows.count("select count(*) from v_measurements_over_time where measurement = 'pressure'"

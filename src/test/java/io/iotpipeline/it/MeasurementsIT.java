@@ -87,6 +87,20 @@ class MeasurementsIT {
         assertEquals(2, rows.count("select count(*) from iot_dead_letters" + ofEvent + " and deviceId = 'W03'"
                 + " and reason like 'data.devices[2]: pressure: unit ''mmHg'' is not one of hPa, kPa, Pa, bar, psi%'"));
 
+        // the same reading sent again with another pressure, in the same Kafka batch: the first send's values stay
+        String twice = UUID.randomUUID().toString();
+        TestEvent first = TestEvent.of(twice).customer("CI00953").time("2026-12-01 10:00:00.000001").devices(
+                "{\"deviceId\":\"W20\",\"temperature\":20,\"measure\":\"C\",\"pressure\":1001,\"status\":\"SUCCESS\"}");
+        TestEvent other = TestEvent.of(twice).customer("CI00953").time("2026-12-01 10:00:00.000001").devices(
+                "{\"deviceId\":\"W20\",\"temperature\":20,\"measure\":\"C\",\"pressure\":1099,\"status\":\"SUCCESS\"}");
+        servers.topic().send("CI00953", first.json(), other.json());
+        Eventually.await(Duration.ofSeconds(60), "the reading and the conflicting send's dead letter", () -> rows.count(
+                "select count(*) from iot_dead_letters where eventId = '" + twice + "' and reason like 'CONFLICT%'") == 1);
+        assertEquals(1, rows.count("select count(*) from device_measurements where eventId = '" + twice + "'"
+                + " and measurement = 'pressure' and value = 1001"), "the first send's pressure, not the refused one's");
+        assertEquals(1, rows.count("select count(*) from device_measurement_health where customerId = 'CI00953'"
+                + " and readings = 1 and lastValue = 1001"));
+
         // posted events: a station's measurements are stored the same way; a bad one is a 400 that names it
         String posted = UUID.randomUUID().toString();
         var accepted = post(TestEvent.of(posted).customer("CI00952").timeNow().devices("{\"deviceId\":\"W09\","

@@ -52,8 +52,8 @@ class PowerBiModelIT {
                 + " ARRAY[21.5, 22.5]::float8[], ARRAY[false, true], ARRAY[NULL, NULL]::jsonb[], ARRAY['t', 't'],"
                 + " ARRAY[0, 0], ARRAY[1, 1]::bigint[], ARRAY[NULL, NULL]::timestamptz[], ARRAY[true, false], NULL,"
                 // D001 is also a weather station: humidity in %, pressure sent in kPa and stored in hPa
-                + " jsonb_build_array(" + measurement(event, "humidity", "45.5", "%", "45.5", "%") + ", "
-                + measurement(event, "pressure", "1013.2", "hPa", "101.32", "kPa") + "))");
+                + " jsonb_build_array(" + measurement("humidity", "45.5", "%", "45.5", "%") + ", "
+                + measurement("pressure", "1013.2", "hPa", "101.32", "kPa") + "))");
         rows.execute("UPDATE device_health SET state = 'SILENT' WHERE deviceId = 'D002'");
         rows.execute("INSERT INTO device_state_changes (customerId, deviceId, state, previousState, changedAt)"
                 + " VALUES ('CI00100', 'D002', 'SILENT', 'ONLINE', now() + interval '30 seconds')");
@@ -69,11 +69,13 @@ class PowerBiModelIT {
                 + " VALUES ('t/0/7', 'INVALID_JSON', '{', 1)");
     }
 
-    /** A row of store_readings' measurements parameter for D001's reading (keys lower-case: jsonb_to_recordset folds). */
-    private static String measurement(String event, String name, String value, String unit, String sentValue, String sentUnit) {
-        return "jsonb_build_object('eventid', '" + event + "', 'deviceid', 'D001', 'eventtime', now() AT TIME ZONE 'UTC',"
-                + " 'measurement', '" + name + "', 'value', " + value + ", 'unit', '" + unit + "', 'sentvalue', " + sentValue
-                + ", 'sentunit', '" + sentUnit + "')";
+    /**
+     * A row of store_readings' measurements parameter for D001's reading, the batch's first (keys lower-case:
+     * jsonb_to_recordset folds).
+     */
+    private static String measurement(String name, String value, String unit, String sentValue, String sentUnit) {
+        return "jsonb_build_object('position', 1, 'measurement', '" + name + "', 'value', " + value + ", 'unit', '" + unit
+                + "', 'sentvalue', " + sentValue + ", 'sentunit', '" + sentUnit + "')";
     }
 
     @AfterAll
@@ -170,7 +172,7 @@ class PowerBiModelIT {
         assertEquals("v_measurements_last_hour", table.view(), "the last hour, as Trends reads temperature");
         assertEquals(List.of(Map.of("measurement", "humidity", "unit", "%", "avgvalue", new java.math.BigDecimal("45.50")),
                         Map.of("measurement", "pressure", "unit", "hPa", "avgvalue", new java.math.BigDecimal("1013.20")),
-                        Map.of("measurement", "temperature", "unit", "C", "avgvalue", new java.math.BigDecimal("21.50"))),
+                        Map.of("measurement", "temperature", "unit", "°C", "avgvalue", new java.math.BigDecimal("21.50"))),
                 rows.query("SELECT measurement, unit, avgValue FROM v_measurements_over_time WHERE deviceKey = 'CI00100/D001'"
                         + " ORDER BY measurement"), "temperature beside the catalog's measurements, each in its unit");
         assertEquals(1, rows.count("SELECT count(DISTINCT unit) FROM v_measurements_over_time WHERE measurement = 'pressure'"),
