@@ -92,7 +92,9 @@ class PartitionIT {
                     "a day with stragglers in the default partition keeps them there");
             assertEquals(1, rows.count("select create_reading_partitions(DATE '2019-02-27', 1)"));
             rows.execute(insert(UUID.randomUUID().toString(), "D001", "2019-02-27 12:00:00", "(eventId, deviceId, eventTime)"));
-            assertEquals(1, rows.count("select count(*) from iot_device_events_20190227"));
+            // a reading stored as the pipeline stores it, which also claims its key in reading_keys
+            assertEquals(1, rows.count(store(UUID.randomUUID().toString(), "D002", "2019-02-27 13:00:00")));
+            assertEquals(2, rows.count("select count(*) from iot_device_events_20190227"));
 
             // a measurement of that day, and one of a later day
             rows.execute("INSERT INTO device_measurements (eventId, deviceId, measurement, customerId, eventTime, value,"
@@ -102,6 +104,8 @@ class PartitionIT {
 
             assertEquals(1, rows.count("select drop_reading_partitions(DATE '2019-03-02')"), "the 2019-02-27 partition");
             assertEquals(0, rows.count("select count(*) from iot_device_events where eventTime < '2019-03-02'"));
+            assertEquals(0, rows.count("select count(*) from reading_keys where eventTime < '2019-03-02'"),
+                    "the keys of the readings dropped go with them");
             assertEquals(0, rows.count("select count(*) from device_measurements where eventTime < '2019-03-02'"),
                     "the measurements of the days dropped go with them");
             assertEquals(1, rows.count("select count(*) from device_measurements where eventTime = '2019-03-05 12:00:00'"));
