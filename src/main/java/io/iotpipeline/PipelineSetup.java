@@ -93,10 +93,14 @@ public class PipelineSetup implements CamelConfiguration {
         }
         MeasurementCatalog catalog = measurementCatalog(context, settings);
         registry.bind("readingRules", ReadingRules.from(settings).withCatalog(catalog));
+        // each catalog measurement with detectors: temperature's settings (anomaly.*) but for what the catalog overrides;
+        // built here, so a catalog mistake stops the start before any server does (their state is rebuilt in connect)
         DetectorSettings temperature = registry.findSingleByType(DetectionSettings.class).detectors();
-        for (MeasurementCatalog.Definition measurement : catalog.definitions()) {
-            temperature.forMeasurement(measurement.name(), measurement.detectors()); // a catalog mistake stops the start
-        }
+        registry.bind("measurementDetectors", catalog.definitions().stream()
+                .filter(measurement -> !measurement.detectors().isEmpty())
+                .map(measurement -> new AnomalyDetectors(temperature.forMeasurement(measurement.name(),
+                        measurement.detectors()), measurement.name(), measurement.unit()))
+                .toList());
         registry.bind("anomalyInjector", AnomalyInjector.from(settings, simulator.seed()));
         return connections;
     }
@@ -188,17 +192,11 @@ public class PipelineSetup implements CamelConfiguration {
             registry.bind("clock", clock);
         }
         DetectionSettings detection = registry.findSingleByType(DetectionSettings.class);
-        // each catalog measurement with detectors: temperature's settings (anomaly.*) but for what the catalog overrides
-        List<AnomalyDetectors> measurementDetectors = new ArrayList<>();
-        for (MeasurementCatalog.Definition measurement : registry.lookupByNameAndType("readingRules", ReadingRules.class)
-                .catalog().definitions()) {
-            if (!measurement.detectors().isEmpty()) {
-                measurementDetectors.add(AnomalyState.rebuilt(new AnomalyDetectors(detection.detectors().forMeasurement(
-                        measurement.name(), measurement.detectors()), measurement.name(), measurement.unit()), dataSource,
-                        detection.rebuildReadingsPerDevice(), detection.rebuildHours()));
-            }
+        @SuppressWarnings("unchecked")
+        List<AnomalyDetectors> measurementDetectors = registry.lookupByNameAndType("measurementDetectors", List.class);
+        for (AnomalyDetectors detectors : measurementDetectors) {
+            AnomalyState.rebuilt(detectors, dataSource, detection.rebuildReadingsPerDevice(), detection.rebuildHours());
         }
-        registry.bind("measurementDetectors", List.copyOf(measurementDetectors));
         registry.bind("anomalyDetectors", AnomalyState.rebuilt(new AnomalyDetectors(detection.detectors()),
                 dataSource, detection.rebuildReadingsPerDevice(), detection.rebuildHours()));
         List<ConsumerLag.Subscription> subscriptions = new ArrayList<>(templatedInstances(context));

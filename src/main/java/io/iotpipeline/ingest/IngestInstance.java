@@ -1,8 +1,8 @@
 package io.iotpipeline.ingest;
 
-import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 
+import io.iotpipeline.settings.Settings;
 import io.iotpipeline.store.ReadingStore;
 import org.apache.camel.Exchange;
 
@@ -19,15 +19,16 @@ public record IngestInstance(ReadingRules rules, int rowsPerBatch, int batchesPe
 
     /** The instance's settings from its template parameters (placeholders resolved), on the shipped reading rules. */
     public static IngestInstance of(ReadingRules shipped, String statuses, String rowsPerBatch, String batchesPerSecond) {
-        List<String> accepted = Arrays.stream(statuses.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         ReadingRules rules;
         try {
-            rules = shipped.withStatuses(accepted);
+            rules = shipped.withStatuses(ReadingRules.statuses(statuses));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("statuses: " + e.getMessage(), e);
         }
-        return new IngestInstance(rules, positive("rowsPerBatch", rowsPerBatch),
-                positive("batchesPerSecond", batchesPerSecond));
+        // the same checks and messages as the properties they default to
+        Settings parameters = Settings.of(Map.of("rowsPerBatch", rowsPerBatch, "batchesPerSecond", batchesPerSecond));
+        return new IngestInstance(rules, parameters.positiveInt("rowsPerBatch"),
+                parameters.positiveInt("batchesPerSecond"));
     }
 
     /** The first step of each batch: the instance's settings as the batch's variables. */
@@ -35,17 +36,5 @@ public record IngestInstance(ReadingRules rules, int rowsPerBatch, int batchesPe
         batch.setVariable(RULES, rules);
         batch.setVariable(ReadingStore.ROWS_PER_BATCH, rowsPerBatch);
         batch.setVariable(ReadingStore.BATCHES_PER_SECOND, batchesPerSecond);
-    }
-
-    private static int positive(String parameter, String value) {
-        try {
-            int number = Integer.parseInt(value.trim());
-            if (number > 0) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(parameter + " must be a positive integer, got \"" + value + "\"");
     }
 }

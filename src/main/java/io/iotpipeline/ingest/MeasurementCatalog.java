@@ -98,11 +98,6 @@ public final class MeasurementCatalog {
         return definitions;
     }
 
-    /** The fields a device entry may carry for the catalog's measurements (values and units). */
-    public boolean isEmpty() {
-        return definitions.isEmpty();
-    }
-
     /** The measurements of a device entry (a JSON object), each converted to its canonical unit and checked. */
     public Read read(JsonNode device) {
         if (definitions.isEmpty()) {

@@ -112,6 +112,11 @@ public final class ReadingRules {
         return catalog;
     }
 
+    /** Statuses as the settings list them: {@code SUCCESS, ERROR}. */
+    static List<String> statuses(String text) {
+        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
     /** These rules with other accepted statuses (a pipeline instance's {@code statuses}, route template kafka-to-store). */
     public ReadingRules withStatuses(List<String> accepted) {
         return new ReadingRules(accepted, ranges, catalog);
@@ -121,8 +126,7 @@ public final class ReadingRules {
      * The rules from {@code readings.statuses}, {@code readings.measures} and {@code readings.range.<measure>}.
      */
     public static ReadingRules from(io.iotpipeline.settings.Settings property) {
-        List<String> statuses = Arrays.stream(property.text("readings.statuses").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> statuses = statuses(property.text("readings.statuses"));
         Map<TemperatureUnit, PlausibleRange> ranges = new EnumMap<>(TemperatureUnit.class);
         for (String measure : property.text("readings.measures").split(",")) {
             String name = measure.trim();
