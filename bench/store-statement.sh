@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# What one call of store_readings costs the database, by batch size (issue 31, item 3): the pipeline's statement alone,
+# without Kafka or the app. A fresh database gets the jar's migrations (sql/, in Flyway's order), then for each size in
+# SIZES, RUNS calls in one session (as a pooled connection makes them) of a batch of that many readings: events of 3
+# devices each, from 200 customers with 3 devices each (600 devices), new eventIds every call.
+# Prints per size the median milliseconds per call and the PostgreSQL microseconds per reading it makes.
+#   SIZES="33 150 300 1000 6000" RUNS=12 bash bench/store-statement.sh      (the machine's PostgreSQL, database iot_bench)
+#   SQL=/tmp/before/sql bash bench/store-statement.sh      another version's migrations (git archive <rev> sql | tar -x)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK=$ROOT/target/bench-store-statement
+SIZES=${SIZES:-33 150 300 1000 6000}
+RUNS=${RUNS:-12}
+SQL=${SQL:-$ROOT/sql}
+# shellcheck source=bench/bench-database.sh
+. "$ROOT/bench/bench-database.sh"
+reset_db
+# Flyway's order: the versioned scripts by version, then the repeatable ones by name
+for f in $(cd "$SQL" && ls V*__*.sql | sort -t_ -k1.2n) $(cd "$SQL" && ls R__*.sql | sort); do
+  PGOPTIONS="-c client_min_messages=warning" psql_db -1 -f "$SQL/$f" > /dev/null  # one transaction, as Flyway runs it
+done
+
+call() { # rows run
+  cat <<SQL
+SELECT store_readings(array_agg(md5('$2/' || i / 3)::uuid ORDER BY i), array_agg('CI' || lpad((i / 3 % 200)::text, 5, '0') ORDER BY i),
+  array_agg(($2 * $1 + i) / 3 ORDER BY i), array_agg('bench'::text ORDER BY i),
+  array_agg(now()::timestamp + i * interval '1 ms' ORDER BY i), array_agg('D' || i % 3 ORDER BY i), array_agg('C'::text ORDER BY i),
+  array_agg('SUCCESS'::text ORDER BY i), array_agg(20 + i % 7 ORDER BY i), array_agg(20 + i % 7 ORDER BY i), array_agg(false ORDER BY i),
+  array_agg(NULL::jsonb ORDER BY i), array_agg('bench'::text ORDER BY i), array_agg(0 ORDER BY i), array_agg(($2 * $1 + i)::bigint ORDER BY i),
+  array_agg(now() ORDER BY i), array_agg(i % 3 = 0 ORDER BY i), '[]'::jsonb, '[]'::jsonb)
+FROM generate_series(0, $1 - 1) i;
+SQL
+}
+
+printf '%-8s %12s %14s\n' rows "ms/call" "us/reading"
+run=0
+for size in $SIZES; do
+  {
+    echo '\timing on'
+    for _ in $(seq "$RUNS"); do run=$((run + 1)); call "$size" "$run"; done
+  } > "$WORK/calls-$size.sql"
+  psql_db -f "$WORK/calls-$size.sql" | awk '/^Time:/ {print $2}' | sort -n > "$WORK/times-$size.txt"
+  median=$(awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}' "$WORK/times-$size.txt")
+  awk -v rows="$size" -v ms="$median" 'BEGIN {printf "%-8s %12.1f %14.1f\n", rows, ms, ms * 1000 / rows}'
+done
