@@ -92,7 +92,7 @@ public class PipelineSetup implements CamelConfiguration {
             registry.bind(bound.getClass().getSimpleName(), bound);
         }
         MeasurementCatalog catalog = measurementCatalog(context, settings);
-        registry.bind("readingRules", ReadingRules.from(settings).withCatalog(catalog));
+        registry.bind("readingRules", ReadingRules.from(settings, catalog));
         // each catalog measurement with detectors: temperature's settings (anomaly.*) but for what the catalog overrides;
         // built here, so a catalog mistake stops the start before any server does (their state is rebuilt in connect)
         DetectorSettings temperature = registry.findSingleByType(DetectionSettings.class).detectors();
@@ -117,7 +117,7 @@ public class PipelineSetup implements CamelConfiguration {
         }
         try (var yaml = resource.getInputStream()) {
             MeasurementCatalog catalog = MeasurementCatalog.read(yaml, location);
-            LOG.info("Measurements beyond temperature ({}): {}", location, catalog);
+            LOG.info("Measurements ({}): {}", location, catalog);
             return catalog;
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("measurements.catalog: " + location + " cannot be read: " + e.getMessage(), e);

@@ -28,6 +28,24 @@ public record DetectorSettings(
         boolean burstEnabled, int burstErrors, Duration burstWindow,
         int maxDevices, Duration reorderWindow) {
 
+    /** The names of the detectors on, as the catalog and the API name them. */
+    public java.util.List<String> enabledDetectors() {
+        java.util.List<String> on = new java.util.ArrayList<>(4);
+        if (spikeEnabled) {
+            on.add("spike");
+        }
+        if (stuckEnabled) {
+            on.add("stuck");
+        }
+        if (driftEnabled) {
+            on.add("drift");
+        }
+        if (burstEnabled) {
+            on.add("error-burst");
+        }
+        return on;
+    }
+
     public static DetectorSettings defaults() {
         return new DetectorSettings(true, 0.1, 5, 20, 0.5, true, 10, true, 50, 0.1, 5, Duration.ofSeconds(60),
                 true, 12, Duration.ofSeconds(60), 100_000, Duration.ofSeconds(600));

@@ -26,6 +26,16 @@ public enum TemperatureUnit {
 
     public abstract double toCelsius(double value);
 
+    /** A Celsius value in this unit, to 9 decimals: a range given in °C reads as it would be written in the unit. */
+    public double fromCelsius(double celsius) {
+        double value = switch (this) {
+            case C -> celsius;
+            case F -> celsius * 9 / 5 + 32;
+            case K -> celsius + 273.15;
+        };
+        return Math.round(value * 1e9) / 1e9;
+    }
+
     /** The unit a {@code measure} value names, if it is one of C, F, K. */
     public static Optional<TemperatureUnit> of(String measure) {
         return Arrays.stream(values()).filter(unit -> unit.name().equals(measure)).findFirst();

@@ -16,18 +16,22 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.iotpipeline.domain.Measurement;
 
 /**
- * The measurements devices send beside the seed's temperature, declared in a YAML file (the jar's
- * {@code measurements.yaml}, or the one {@code measurements.catalog} names): per measurement its JSON field, canonical
- * unit, the units accepted with their conversion, the device field that names the unit, and the valid range. A new
- * device type is a few lines there, no Java (docs/measurements.md).
+ * The measurements devices send, declared in a YAML file (the jar's {@code measurements.yaml}, or the one
+ * {@code measurements.catalog} names): per measurement its JSON field, canonical unit, the units accepted with their
+ * conversion, the device field that names the unit, and the valid range. A new device type is a few lines there, no
+ * Java (docs/measurements.md).
+ * <p>
+ * Temperature, the seed's measurement, may be declared too: which of C, F and K are accepted (converted as the seed
+ * converts them, to °C) and its plausible range; it keeps its own columns and detectors ({@code anomaly.*}). The
+ * others are stored in {@code device_measurements}.
  */
 public final class MeasurementCatalog {
 
     /** A linear conversion to the canonical unit: {@code canonical = sent * scale + offset}; scale 1, offset 0 if unset. */
     public record Conversion(Double scale, Double offset) {
-        public Conversion {
-            scale = scale == null ? 1.0 : scale;
-            offset = offset == null ? 0.0 : offset;
+        /** The sent value in the canonical unit. */
+        public double toCanonical(double sent) {
+            return sent * (scale == null ? 1 : scale) + (offset == null ? 0 : offset);
         }
     }
 
@@ -61,6 +65,13 @@ public final class MeasurementCatalog {
     private record File(List<Definition> measurements) {
     }
 
+    /** The seed's measurement, declared in the catalog or not: stored in iot_device_events' own columns. */
+    public static final String TEMPERATURE = "temperature";
+    /** The unit a temperature reading names, in the seed's {@code measure} field. */
+    public static final String TEMPERATURE_UNIT_FIELD = "measure";
+    /** What temperatures are converted to. */
+    public static final String CELSIUS = "°C";
+
     /** No measurement beyond temperature: every other field stays in extraFields. */
     public static final MeasurementCatalog NONE = new MeasurementCatalog(List.of(), "none");
 
@@ -69,18 +80,30 @@ public final class MeasurementCatalog {
     private static final Read NOTHING = new Read(List.of(), List.of());
 
     private final List<Definition> definitions;
+    private final Definition temperature;
 
-    private MeasurementCatalog(List<Definition> definitions, String where) {
+    private MeasurementCatalog(List<Definition> declared, String where) {
         Set<String> names = new HashSet<>();
         // NONE is built while ReadingRules initialises (its STANDARD rules): it checks nothing, so reads none of it
-        Set<String> fields = definitions.isEmpty() ? Set.of() : new HashSet<>(ReadingRules.FIXED_DEVICE_FIELDS);
-        for (Definition definition : definitions) {
-            String problem = problem(definition, names, fields);
+        Set<String> fields = declared.isEmpty() ? Set.of() : new HashSet<>(ReadingRules.FIXED_DEVICE_FIELDS);
+        List<Definition> others = new ArrayList<>();
+        Definition seeds = null;
+        for (Definition definition : declared) {
+            boolean isTemperature = definition != null && TEMPERATURE.equals(definition.name());
+            String problem = definition == null ? "is empty"
+                    : isTemperature ? temperatureProblem(definition, names) : problem(definition, names, fields);
             if (problem != null) {
-                throw new IllegalArgumentException(where + ": measurement " + definition.name() + ": " + problem);
+                throw new IllegalArgumentException(where + ": measurement "
+                        + (definition == null ? "" : definition.name() + ": ") + problem);
+            }
+            if (isTemperature) {
+                seeds = definition;
+            } else {
+                others.add(definition);
             }
         }
-        this.definitions = List.copyOf(definitions);
+        this.definitions = List.copyOf(others);
+        this.temperature = seeds;
     }
 
     /** The catalog in a YAML file ({@code where} names it in errors). */
@@ -94,8 +117,14 @@ public final class MeasurementCatalog {
         }
     }
 
+    /** The measurements beyond temperature, stored in device_measurements. */
     public List<Definition> definitions() {
         return definitions;
+    }
+
+    /** Temperature's declaration (its accepted units and range in °C), if the catalog has one. */
+    public java.util.Optional<Definition> temperature() {
+        return java.util.Optional.ofNullable(temperature);
     }
 
     /** The measurements of a device entry (a JSON object), each converted to its canonical unit and checked. */
@@ -123,13 +152,13 @@ public final class MeasurementCatalog {
                 unit = named.isTextual() && ReadingRules.controlCharacter(named.asText()) < 0 ? named.asText()
                         : named.toString();
             }
-            Conversion conversion = definition.units().get(unit);
-            if (conversion == null) {
+            if (!definition.units().containsKey(unit)) {
                 problems.add(new Problem(definition.name(), "unit " + ReadingRules.quote(unit) + " is not one of "
                         + String.join(", ", definition.units().keySet()) + " (the measurement catalog)"));
                 continue;
             }
-            double canonical = value * conversion.scale() + conversion.offset();
+            Conversion conversion = definition.units().get(unit);
+            double canonical = conversion == null ? value : conversion.toCanonical(value);
             if (!Double.isFinite(canonical)) {
                 problems.add(new Problem(definition.name(), value + " " + unit + " is not a finite number in "
                         + definition.unit()));
@@ -152,9 +181,6 @@ public final class MeasurementCatalog {
         if (definition.name() == null || !definition.name().matches("[a-z][a-z0-9_]{0,39}")) {
             return "name must be 1 to 40 lower-case letters, digits or _, starting with a letter";
         }
-        if (definition.name().equals("temperature")) {
-            return "temperature is the seed's measurement, with its readings.* rules: name another one";
-        }
         if (!names.add(definition.name())) {
             return "declared twice";
         }
@@ -171,8 +197,10 @@ public final class MeasurementCatalog {
             if (unit.getKey().isBlank() || ReadingRules.controlCharacter(unit.getKey()) >= 0) {
                 return "unit " + ReadingRules.quote(unit.getKey()) + " must be visible characters";
             }
-            if (unit.getKey().length() > 16 || unit.getValue() == null || !(unit.getValue().scale() != 0)
-                    || !Double.isFinite(unit.getValue().scale()) || !Double.isFinite(unit.getValue().offset())) {
+            Conversion conversion = unit.getValue() == null ? new Conversion(null, null) : unit.getValue();
+            double scale = conversion.scale() == null ? 1 : conversion.scale();
+            double offset = conversion.offset() == null ? 0 : conversion.offset();
+            if (unit.getKey().length() > 16 || scale == 0 || !Double.isFinite(scale) || !Double.isFinite(offset)) {
                 return "unit " + unit.getKey() + " needs a finite, non-zero scale (and a finite offset)";
             }
         }
@@ -185,21 +213,59 @@ public final class MeasurementCatalog {
         return null;
     }
 
+    // temperature keeps the seed's wire format and columns: only which units are accepted and the range are its own
+    private static String temperatureProblem(Definition definition, Set<String> names) {
+        if (!names.add(definition.name())) {
+            return "declared twice";
+        }
+        if (!TEMPERATURE.equals(definition.field()) || !TEMPERATURE_UNIT_FIELD.equals(definition.unitField())
+                || !CELSIUS.equals(definition.unit())) {
+            return "the seed's measurement keeps its field temperature, its unitField measure and its unit " + CELSIUS;
+        }
+        if (definition.units() == null || definition.units().isEmpty()) {
+            return "units must list at least one of C, F, K";
+        }
+        for (Map.Entry<String, Conversion> unit : definition.units().entrySet()) {
+            if (io.iotpipeline.domain.TemperatureUnit.of(unit.getKey()).isEmpty()) {
+                return "unit " + ReadingRules.quote(unit.getKey()) + " is not one the pipeline converts: C, F or K";
+            }
+            if (unit.getValue() != null && (unit.getValue().scale() != null || unit.getValue().offset() != null)) {
+                return "unit " + unit.getKey() + " is converted as the seed converts it: give no scale or offset";
+            }
+        }
+        if (definition.range() == null || !(definition.range().min() < definition.range().max())) {
+            return "range (in " + CELSIUS + ") needs min < max";
+        }
+        if (!definition.detectors().isEmpty()) {
+            return "temperature's detectors are the anomaly.* settings: give no detectors here";
+        }
+        return null;
+    }
+
     private static String round(double value) {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
                 : String.valueOf(Math.round(value * 1000) / 1000.0);
     }
 
-    /** The measurements as JSON rows (name, unit, units, min, max), for the API. */
-    public String asJson() {
+    /**
+     * Temperature and the catalog's measurements as JSON rows (name, unit, units, min, max, detectors), for the API.
+     *
+     * @param temperature          temperature's rules, from wherever they come (ReadingRules)
+     * @param temperatureDetectors the detectors judging temperature (the anomaly.* ones on)
+     */
+    public String asJson(Definition temperature, List<String> temperatureDetectors) {
         var rows = io.iotpipeline.domain.EventJson.MAPPER.createArrayNode();
-        for (Definition definition : definitions) {
+        List<Definition> all = new ArrayList<>(definitions.size() + 1);
+        all.add(temperature);
+        all.addAll(definitions);
+        for (Definition definition : all) {
             var row = rows.addObject().put("name", definition.name()).put("unit", definition.unit());
             definition.units().keySet().forEach(row.putArray("units")::add);
             if (definition.range() != null) {
                 row.put("min", definition.range().min()).put("max", definition.range().max());
             }
-            definition.detectors().keySet().forEach(row.withArray("detectors")::add);
+            (definition == temperature ? temperatureDetectors : definition.detectors().keySet())
+                    .forEach(row.withArray("detectors")::add);
         }
         return rows.toString();
     }
@@ -208,6 +274,7 @@ public final class MeasurementCatalog {
     @Override
     public String toString() {
         Map<String, String> units = new LinkedHashMap<>();
+        temperature().ifPresent(t -> units.put(t.name(), t.units().keySet() + " -> " + t.unit()));
         definitions.forEach(d -> units.put(d.name(), d.unit()));
         return units.toString();
     }

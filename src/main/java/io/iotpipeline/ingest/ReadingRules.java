@@ -32,8 +32,9 @@ import io.iotpipeline.domain.TemperatureUnit;
 /**
  * The validation rules of the wire format: what makes an event acceptable, and which of its devices become readings.
  * Column limits mirror {@code sql/V1__readings_and_dead_letters.sql}, so a value that passes here always fits its row.
- * Which statuses and measures are accepted, and the plausible temperature range per unit, come from the
- * {@code readings.*} properties.
+ * Which statuses are accepted comes from {@code readings.statuses}; which measures are accepted and the plausible
+ * temperature range, from the measurement catalog's temperature (or, in a catalog without one, from
+ * {@code readings.measures} and {@code readings.range.<measure>}).
  */
 public final class ReadingRules {
 
@@ -77,9 +78,16 @@ public final class ReadingRules {
         }
     }
 
+    /** Temperature's units and range when neither the catalog nor the properties declare them: the seed's. */
+    static final String DEFAULT_MEASURES = "C,F";
+    static final Map<TemperatureUnit, String> DEFAULT_RANGES = Map.of(TemperatureUnit.C, "-60..150",
+            TemperatureUnit.F, "-76..302", TemperatureUnit.K, "213.15..423.15");
+
     private final List<String> statuses;
     private final Map<TemperatureUnit, PlausibleRange> ranges;
     private final MeasurementCatalog catalog;
+    // the catalog declares temperature: a refusal's reason names it rather than readings.measures / readings.range.*
+    private final boolean declaredInCatalog;
 
     /**
      * @param statuses the accepted statuses, a subset of {@link #STATUSES}
@@ -91,6 +99,11 @@ public final class ReadingRules {
 
     /** @param catalog the measurements beyond temperature a device may carry */
     public ReadingRules(List<String> statuses, Map<TemperatureUnit, PlausibleRange> ranges, MeasurementCatalog catalog) {
+        this(statuses, ranges, catalog, false);
+    }
+
+    private ReadingRules(List<String> statuses, Map<TemperatureUnit, PlausibleRange> ranges, MeasurementCatalog catalog,
+                         boolean declaredInCatalog) {
         if (statuses.isEmpty() || !STATUSES.containsAll(statuses)) {
             throw new IllegalArgumentException("readings.statuses must list some of " + String.join(", ", STATUSES)
                     + ", got " + statuses);
@@ -101,11 +114,38 @@ public final class ReadingRules {
         this.statuses = List.copyOf(statuses);
         this.ranges = new EnumMap<>(ranges);
         this.catalog = catalog;
+        this.declaredInCatalog = declaredInCatalog;
     }
 
-    /** These rules with a measurement catalog. */
+    /** These rules with a measurement catalog, and its temperature's units and range if it declares temperature. */
     public ReadingRules withCatalog(MeasurementCatalog measurements) {
-        return new ReadingRules(statuses, ranges, measurements);
+        return measurements.temperature().map(temperature -> new ReadingRules(statuses, rangesOf(temperature),
+                measurements, true)).orElseGet(() -> new ReadingRules(statuses, ranges, measurements, declaredInCatalog));
+    }
+
+    // the catalog's range is in °C: each accepted unit gets it in that unit, as readings.range.<unit> would give it
+    private static Map<TemperatureUnit, PlausibleRange> rangesOf(MeasurementCatalog.Definition temperature) {
+        Map<TemperatureUnit, PlausibleRange> ranges = new EnumMap<>(TemperatureUnit.class);
+        for (String name : temperature.units().keySet()) {
+            TemperatureUnit unit = TemperatureUnit.of(name).orElseThrow();
+            ranges.put(unit, new PlausibleRange(unit.fromCelsius(temperature.range().min()),
+                    unit.fromCelsius(temperature.range().max())));
+        }
+        return ranges;
+    }
+
+    /**
+     * Temperature as the catalog would declare it, wherever its rules come from: the units accepted and the range in
+     * °C (that of the first unit accepted, for ranges given per unit).
+     */
+    public MeasurementCatalog.Definition temperature() {
+        Map<String, MeasurementCatalog.Conversion> units = new java.util.LinkedHashMap<>();
+        ranges.keySet().forEach(unit -> units.put(unit.name(), null));
+        Map.Entry<TemperatureUnit, PlausibleRange> first = ranges.entrySet().iterator().next();
+        return new MeasurementCatalog.Definition(MeasurementCatalog.TEMPERATURE, MeasurementCatalog.TEMPERATURE,
+                MeasurementCatalog.CELSIUS, MeasurementCatalog.TEMPERATURE_UNIT_FIELD, units,
+                new MeasurementCatalog.Range(first.getKey().toCelsius(first.getValue().min()),
+                        first.getKey().toCelsius(first.getValue().max())), Map.of());
     }
 
     public MeasurementCatalog catalog() {
@@ -119,16 +159,35 @@ public final class ReadingRules {
 
     /** These rules with other accepted statuses (a pipeline instance's {@code statuses}, route template kafka-to-store). */
     public ReadingRules withStatuses(List<String> accepted) {
-        return new ReadingRules(accepted, ranges, catalog);
+        return new ReadingRules(accepted, ranges, catalog, declaredInCatalog);
     }
 
     /**
-     * The rules from {@code readings.statuses}, {@code readings.measures} and {@code readings.range.<measure>}.
+     * The rules from {@code readings.statuses} and the catalog; temperature's from the catalog when it declares
+     * temperature, else from {@code readings.measures} and {@code readings.range.<measure>} (the seed's C and F,
+     * -60..150 °C, when unset). Both at once is refused: one declaration per setting.
+     */
+    public static ReadingRules from(io.iotpipeline.settings.Settings property, MeasurementCatalog catalog) {
+        if (catalog.temperature().isPresent()) {
+            for (String key : List.of("readings.measures", "readings.range.C", "readings.range.F", "readings.range.K")) {
+                if (!property.textOr(key, "").isEmpty()) {
+                    throw new IllegalArgumentException(key + ": temperature's units and range are declared in the"
+                            + " measurement catalog (measurements.catalog): change them there, and remove " + key);
+                }
+            }
+        }
+        return from(property).withCatalog(catalog);
+    }
+
+    /**
+     * The rules from {@code readings.statuses}, {@code readings.measures} and {@code readings.range.<measure>} (the
+     * seed's C and F, -60..150 °C, when unset).
      */
     public static ReadingRules from(io.iotpipeline.settings.Settings property) {
         List<String> statuses = statuses(property.text("readings.statuses"));
         Map<TemperatureUnit, PlausibleRange> ranges = new EnumMap<>(TemperatureUnit.class);
-        for (String measure : property.text("readings.measures").split(",")) {
+        String measures = property.textOr("readings.measures", "");
+        for (String measure : (measures.isEmpty() ? DEFAULT_MEASURES : measures).split(",")) {
             String name = measure.trim();
             if (name.isEmpty()) {
                 continue;
@@ -137,7 +196,8 @@ public final class ReadingRules {
                     "readings.measures: '" + name + "' is not a unit the pipeline can convert; use C, F or K"));
             String key = "readings.range." + name;
             try {
-                ranges.put(unit, PlausibleRange.parse(property.text(key)));
+                String range = property.textOr(key, "");
+                ranges.put(unit, PlausibleRange.parse(range.isEmpty() ? DEFAULT_RANGES.get(unit) : range));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
             }
@@ -395,7 +455,7 @@ public final class ReadingRules {
             if (unit == null) {
                 problem = "measure " + quote(device.get("measure").asText()) + " is not one of "
                         + ranges.keySet().stream().map(Enum::name).collect(Collectors.joining(", "))
-                        + " (readings.measures)";
+                        + (declaredInCatalog ? " (the measurement catalog's temperature units)" : " (readings.measures)");
             }
         }
         if (problem == null) {
@@ -406,7 +466,8 @@ public final class ReadingRules {
                 problem = "temperature " + quote(temperature.toString()) + " is not a finite number";
             } else if (!ranges.get(unit).contains(temperature(temperature))) {
                 problem = "temperature " + temperature(temperature) + " " + unit + " is outside the plausible range "
-                        + ranges.get(unit) + " " + unit + " (readings.range." + unit + ")";
+                        + ranges.get(unit) + " " + unit + (declaredInCatalog
+                        ? " (the measurement catalog's temperature range)" : " (readings.range." + unit + ")");
             }
         }
         return problem;

@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.iotpipeline.anomaly.DetectionSettings;
 import io.iotpipeline.api.ApiQuery;
 import io.iotpipeline.api.ApiRequests;
 import io.iotpipeline.api.ApiSettings;
@@ -64,11 +65,13 @@ public class ServeRoute extends RouteBuilder {
         answer("/devices/{deviceId}", "api-device", query -> query.id("deviceId", true).id("customerId", false)
                 .limit(50, maxRows));
         // temperature (the seed's) and every measurement of the catalog (measurements.yaml)
-        MeasurementCatalog catalog = getContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class)
-                .catalog();
+        ReadingRules rules = getContext().getRegistry().lookupByNameAndType("readingRules", ReadingRules.class);
+        MeasurementCatalog catalog = rules.catalog();
+        DetectionSettings detection = Settings.bound(getContext(), DetectionSettings.class, DetectionSettings::from);
         java.util.List<String> measurements = java.util.stream.Stream.concat(java.util.stream.Stream.of("temperature"),
                 catalog.definitions().stream().map(MeasurementCatalog.Definition::name)).toList();
-        String catalogRows = catalog.asJson();
+        String catalogRows = catalog.asJson(rules.temperature(),
+                detection.enabled() ? detection.detectors().enabledDetectors() : java.util.List.of());
         answer("/measurements", "api-measurements", query -> query.fixed("catalog", catalogRows));
         answer("/metrics", "api-metrics", query -> query.id("deviceId", false).id("customerId", false)
                 .oneOf("measurement", measurements, "temperature")

@@ -98,7 +98,15 @@ public class MeasurementCatalogTest {
     @Test
     void aCatalogThatCannotWorkStopsTheStartWithTheReason() {
         assertTrue(catalogError("measurements: [{name: temperature, field: t2, unit: C, units: {C: {}}}]")
-                .contains("temperature is the seed's measurement"));
+                .contains("the seed's measurement keeps its field temperature, its unitField measure"));
+        String temperature = "{name: temperature, field: temperature, unit: \"°C\", unitField: measure, ";
+        assertTrue(catalogError("measurements: [" + temperature + "units: {C: {}, R: {}}, range: {min: 0, max: 1}}]")
+                .endsWith("unit 'R' is not one the pipeline converts: C, F or K"));
+        assertTrue(catalogError("measurements: [" + temperature + "units: {F: {scale: 0.5}}, range: {min: 0, max: 1}}]")
+                .endsWith("unit F is converted as the seed converts it: give no scale or offset"));
+        assertTrue(catalogError("measurements: [" + temperature + "units: {C: {}}}]").endsWith("needs min < max"));
+        assertTrue(catalogError("measurements: [" + temperature + "units: {C: {}}, range: {min: 0, max: 1},"
+                + " detectors: {spike: {}}}]").contains("temperature's detectors are the anomaly.* settings"));
         assertTrue(catalogError("measurements: [{name: co2, field: co2, unit: ppm, units: {ppm: {}, \"p\\tm\": {}}}]")
                 .contains("must be visible characters"));
         assertTrue(catalogError("measurements: [{name: co2, field: co2, unit: ppm, units: {ppb: {scale: 0.001}}}]")
@@ -109,6 +117,52 @@ public class MeasurementCatalogTest {
                 .contains("is not a measurement catalog"));
         assertTrue(catalogError("measurements: [{name: CO2, field: co2, unit: ppm, units: {ppm: {}}}]")
                 .contains("name must be"));
+    }
+
+    @Test
+    void temperatureDeclaredInTheCatalogSetsTheMeasuresAcceptedAndTheirRangeInCelsius() throws Exception {
+        ReadingRules shipped = ReadingRules.STANDARD.withCatalog(shipped());
+        assertEquals("C,F -60.0..150.0", shipped.temperature().units().keySet().stream()
+                .reduce((a, b) -> a + "," + b).orElseThrow() + " " + shipped.temperature().range().min() + ".."
+                + shipped.temperature().range().max());
+        assertEquals("measure 'K' is not one of C, F (the measurement catalog's temperature units)",
+                refusal(shipped, 290, "K"));
+        assertEquals(null, refusal(shipped, 302, "F"), "150 °C in F");
+        assertEquals("temperature 302.5 F is outside the plausible range -76..302 F (the measurement catalog's"
+                + " temperature range)", refusal(shipped, 302.5, "F"));
+
+        MeasurementCatalog indoor = catalog("measurements: [{name: temperature, field: temperature, unit: \"°C\","
+                + " unitField: measure, units: {C: {}, K: {}}, range: {min: -10, max: 40}}]");
+        ReadingRules rules = ReadingRules.STANDARD.withCatalog(indoor);
+        assertEquals(null, refusal(rules, 310, "K"));
+        assertEquals("temperature 320.0 K is outside the plausible range 263.15..313.15 K (the measurement catalog's"
+                + " temperature range)", refusal(rules, 320, "K"));
+        assertEquals(List.of(), indoor.definitions(), "temperature keeps its own columns: not a measurement beyond it");
+
+        // one declaration per setting: the catalog's temperature and readings.measures both is a start refused
+        var both = io.iotpipeline.settings.Settings.of(java.util.Map.of("readings.statuses", "SUCCESS",
+                "readings.measures", "C,F,K"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReadingRules.from(both, indoor)).getMessage()
+                .startsWith("readings.measures: temperature's units and range are declared in the measurement catalog"));
+        // a catalog without temperature: readings.* as before, the seed's C and F when unset
+        ReadingRules seeds = ReadingRules.from(io.iotpipeline.settings.Settings.of(java.util.Map.of(
+                "readings.statuses", "SUCCESS")), MeasurementCatalog.NONE);
+        assertEquals("measure 'K' is not one of C, F (readings.measures)", refusal(seeds, 290, "K"));
+        assertEquals("temperature 151.0 C is outside the plausible range -60..150 C (readings.range.C)",
+                refusal(seeds, 151, "C"));
+    }
+
+    private static String refusal(ReadingRules rules, double temperature, String measure) throws Exception {
+        String event = TestEvent.of(TestEvent.SEED_ID).devices("{\"deviceId\":\"D001\",\"temperature\":" + temperature
+                + ",\"measure\":\"" + measure + "\",\"status\":\"SUCCESS\"}").json();
+        ReadingRules.EventReadings read = rules.readings(EventJson.MAPPER.readValue(event, DeviceEvent.class),
+                new SourceRecord("device_stream", 0, 1, "CI00103", event));
+        return read.deadLetters().isEmpty() ? null
+                : read.deadLetters().get(0).reason().substring("data.devices[0]: ".length());
+    }
+
+    private static MeasurementCatalog catalog(String yaml) throws IOException {
+        return MeasurementCatalog.read(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml");
     }
 
     private static String catalogError(String yaml) {

@@ -219,7 +219,7 @@ class AnalyticsIT {
                 + String.join("','", hot, kelvin, future, tooLate) + "')") == 4);
 
         assertTrue(reason(hot).contains("temperature 500.0 C is outside the plausible range -60..150 C"), reason(hot));
-        assertTrue(reason(kelvin).contains("measure 'K' is not one of C, F (readings.measures)"), reason(kelvin));
+        assertTrue(reason(kelvin).contains("measure 'K' is not one of C, F (the measurement catalog's temperature units)"), reason(kelvin));
         assertTrue(reason(future).contains("ahead of the pipeline clock"), reason(future));
         assertTrue(reason(tooLate).contains("beyond the lateness horizon of 86400 s"), reason(tooLate));
         assertEquals(1, rows.count("select count(*) from iot_device_events where eventId = '" + hot + "'"));

@@ -179,6 +179,12 @@ class MeasurementsIT {
         assertTrue(anomalies.contains("\"measurement\":\"co2\"") && anomalies.contains("\"unit\":\"ppm\""), anomalies);
         assertTrue(get("/api/metrics?measurement=ozone").contains("is not one of temperature, humidity, pressure, co2"),
                 "a measurement outside the catalog is refused with the known ones");
+        // the catalog as the API tells it: temperature's rules from the catalog's temperature entry, then the others
+        String answered = get("/api/measurements").replace(" ", "");
+        assertTrue(answered.contains("{\"name\":\"temperature\",\"unit\":\"°C\",\"units\":[\"C\",\"F\"],\"min\":-60,"
+                + "\"max\":150,\"detectors\":[\"spike\",\"stuck\",\"drift\",\"error-burst\"]")
+                && answered.contains("{\"name\":\"co2\",\"unit\":\"ppm\",\"units\":[\"ppm\",\"%\"],\"min\":0,"
+                + "\"max\":10000,\"detectors\":[\"spike\",\"stuck\"]"), answered);
     }
 
     private String get(String path) throws Exception {
