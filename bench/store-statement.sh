@@ -2,7 +2,8 @@
 # What one call of store_readings costs the database, by batch size (issue 31, item 3): the pipeline's statement alone,
 # without Kafka or the app. A fresh database gets the jar's migrations (sql/, in Flyway's order), then for each size in
 # SIZES, RUNS calls in one session (as a pooled connection makes them) of a batch of that many readings: events of 3
-# devices each, from 200 customers with 3 devices each (600 devices), new eventIds every call.
+# devices each, from 200 customers with 3 devices each (600 devices), new eventIds every call. MIXED=1: every other
+# reading also carries humidity and pressure (a mixed fleet's batch, as bench/peers.sh's MIXED_SHARE=0.5).
 # Prints per size the median milliseconds per call and the PostgreSQL microseconds per reading it makes.
 #   SIZES="33 150 300 1000 6000" RUNS=12 bash bench/store-statement.sh      (the machine's PostgreSQL, database iot_bench)
 #   SQL=/tmp/before/sql bash bench/store-statement.sh      another version's migrations (git archive <rev> sql | tar -x)
@@ -13,6 +14,7 @@ WORK=$ROOT/target/bench-store-statement
 SIZES=${SIZES:-33 150 300 1000 6000}
 RUNS=${RUNS:-12}
 SQL=${SQL:-$ROOT/sql}
+MIXED=${MIXED:-0}
 # shellcheck source=bench/bench-database.sh
 . "$ROOT/bench/bench-database.sh"
 reset_db
@@ -28,9 +30,19 @@ SELECT store_readings(array_agg(md5('$2/' || i / 3)::uuid ORDER BY i), array_agg
   array_agg(now()::timestamp + i * interval '1 ms' ORDER BY i), array_agg('D' || i % 3 ORDER BY i), array_agg('C'::text ORDER BY i),
   array_agg('SUCCESS'::text ORDER BY i), array_agg(20 + i % 7 ORDER BY i), array_agg(20 + i % 7 ORDER BY i), array_agg(false ORDER BY i),
   array_agg(NULL::jsonb ORDER BY i), array_agg('bench'::text ORDER BY i), array_agg(0 ORDER BY i), array_agg(($2 * $1 + i)::bigint ORDER BY i),
-  array_agg(now() ORDER BY i), array_agg(i % 3 = 0 ORDER BY i), '[]'::jsonb, '[]'::jsonb)
+  array_agg(now() ORDER BY i), array_agg(i % 3 = 0 ORDER BY i), '[]'::jsonb, $(measurements "$1"))
 FROM generate_series(0, $1 - 1) i;
 SQL
+}
+
+measurements() { # rows: the JSON rows of store_readings' measurements (sql/R__reading_analytics.sql)
+  if [ "$MIXED" = 1 ]; then
+    echo "(SELECT jsonb_agg(jsonb_build_object('position', j + 1, 'measurement', m, 'value', v, 'unit', u,
+      'sentvalue', v, 'sentunit', u)) FROM generate_series(0, $1 - 1, 2) j
+      CROSS JOIN (VALUES ('humidity', 50, '%'), ('pressure', 1013, 'hPa')) x(m, v, u))"
+  else
+    echo "'[]'::jsonb"
+  fi
 }
 
 printf '%-8s %12s %14s\n' rows "ms/call" "us/reading"

@@ -121,7 +121,11 @@ BEGIN
         SELECT b.eventId, b.customerId, b.eventOffset, b.eventPublisher, b.eventTime, b.deviceId, b.measure, b.status,
                b.temperature, b.temperatureCelsius, b.late, b.extraFields, b.kafkaTopic, b.kafkaPartition,
                b.kafkaOffset, b.kafkaTimestamp
-        FROM batch b JOIN claimed c USING (eventId, deviceId, eventTime, fingerprint)
+        -- semi-joins, here and below: the planner estimates a join of CTEs on four keys at one row, and then loops
+        -- over the whole of a CTE for each row of another (measured: 835 ms of a 3,000-reading batch's measurements)
+        FROM batch b
+        WHERE EXISTS (SELECT 1 FROM claimed c WHERE c.eventId = b.eventId AND c.deviceId = b.deviceId
+                        AND c.eventTime = b.eventTime AND c.fingerprint = b.fingerprint)
         -- the same send twice in one batch: the primary key keeps the first
         ON CONFLICT (eventId, deviceId, eventTime) DO NOTHING
         RETURNING eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
@@ -270,7 +274,8 @@ BEGIN
         FROM jsonb_to_recordset(coalesce(anomalies, '[]')) AS a(eventId uuid, deviceId text, detector text,
                  measurement text, unit text, customerId text, score double precision, expectedLow double precision,
                  expectedHigh double precision, observed double precision, eventTime timestamp)
-        JOIN inserted i ON i.eventId = a.eventId AND i.deviceId = a.deviceId AND i.eventTime = a.eventTime
+        WHERE EXISTS (SELECT 1 FROM inserted i WHERE i.eventId = a.eventId AND i.deviceId = a.deviceId
+                        AND i.eventTime = a.eventTime)
         ON CONFLICT (eventId, deviceId, measurement, detector) DO NOTHING),
     -- the catalog's measurements (JSON rows, '[]' for a batch of temperatures only) of the readings inserted above
     measured AS (
@@ -282,9 +287,10 @@ BEGIN
         -- by the reading's place in the batch: a second send of the reading with other values claims nothing, and its
         -- values must not be stored in place of the first's
         JOIN batch b ON b.position = m.position
-        JOIN claimed c ON c.eventId = b.eventId AND c.deviceId = b.deviceId AND c.eventTime = b.eventTime
-                      AND c.fingerprint = b.fingerprint
-        JOIN inserted i ON i.eventId = b.eventId AND i.deviceId = b.deviceId AND i.eventTime = b.eventTime
+        WHERE EXISTS (SELECT 1 FROM claimed c WHERE c.eventId = b.eventId AND c.deviceId = b.deviceId
+                        AND c.eventTime = b.eventTime AND c.fingerprint = b.fingerprint)
+          AND EXISTS (SELECT 1 FROM inserted i WHERE i.eventId = b.eventId AND i.deviceId = b.deviceId
+                        AND i.eventTime = b.eventTime)
         ORDER BY 1, 2, 3
         ON CONFLICT (eventId, deviceId, measurement) DO NOTHING
         RETURNING customerId, deviceId, measurement, eventTime, value, unit),
