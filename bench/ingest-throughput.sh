@@ -13,7 +13,7 @@ trap 'pkill -f "iot-pipeline.jar" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 echo "filling the topic with $EVENTS events..."
 java -Dstore.enabled=false -Dsimulator.eventsPerSecond=100000 -Dsimulator.maxEvents="$EVENTS" \
-  -Dsimulator.duplicate.share=0 -Dsimulator.weatherStations.share=0 -Dprogress.intervalMs=1000 -jar "$JAR" > fill.log 2>&1 &
+  -Dsimulator.duplicate.share=0 -Dsimulator.fleet=thermometer:1 -Dsimulator.weatherStations.share=0 -Dprogress.intervalMs=1000 -jar "$JAR" > fill.log 2>&1 &
 FILL=$!
 until grep -q "totals: $EVENTS published" fill.log; do sleep 1; kill -0 $FILL || { cat fill.log; exit 1; }; done
 kill $FILL; wait $FILL || true

@@ -73,7 +73,8 @@ PIPELINE=(-Dkafka.brokers=$BROKERS -Ddb.url=$DB_URL -Ddb.user=iot -Ddb.password=
           -Dprogress.intervalMs=1000 -Dkafka.topic.partitions=$PARTITIONS)
 SIMULATED=(-Dsimulator.devicesPerEvent.min=3 -Dsimulator.devicesPerEvent.max=3 -Dsimulator.duplicate.share=0
            -Dsimulator.customers=$CUSTOMERS -Dsimulator.devices=$DEVICES_PER_CUSTOMER
-           -Dsimulator.silence.everySeconds=0 -Dsimulator.weatherStations.share=0)
+           -Dsimulator.silence.everySeconds=0 -Dsimulator.fleet=thermometer:1
+           -Dsimulator.weatherStations.share=0)  # the fleet before session 13's device types, for JAR=<older build>
 
 publish() { # topic events rate log: the jar as a producer only
   java "${PIPELINE[@]}" "${SIMULATED[@]}" -Dkafka.topic="$1" -Dstore.enabled=false -Dhealth.enabled=false \
@@ -143,7 +144,8 @@ await_line "$WORK/preload.log" "totals: $EVENTS published"
 kill "$PRODUCER"; wait "$PRODUCER" 2>/dev/null || true
 if [[ " $CONTENDERS " == *" mixed "* ]]; then
   echo "preloading $EVENTS events of a mixed fleet ($MIXED_SHARE weather stations) into bench_mixed..."
-  SIMULATED+=(-Dsimulator.weatherStations.share="$MIXED_SHARE")
+  SIMULATED+=(-Dsimulator.weatherStations.share="$MIXED_SHARE"
+              -Dsimulator.fleet="$(awk -v s="$MIXED_SHARE" 'BEGIN {print "thermometer:" 1 - s ",weather-station:" s}')")
   publish bench_mixed "$EVENTS" 200000 "$WORK/preload-mixed.log"
   await_line "$WORK/preload-mixed.log" "totals: $EVENTS published"
   kill "$PRODUCER"; wait "$PRODUCER" 2>/dev/null || true

@@ -32,7 +32,7 @@ PIDS+=($PIPE)
 await_line "$WORK/pipeline.log" "Started ingest"
 java "${COMMON[@]}" -Dcamel.server.port=0 -Dstore.enabled=false -Dhealth.enabled=false -Danomaly.enabled=false \
   -Dsimulator.devicesPerEvent.min=3 -Dsimulator.devicesPerEvent.max=3 -Dsimulator.customers=200 \
-  -Dsimulator.devices=3 -Dsimulator.weatherStations.share=0 -Dsimulator.eventsPerSecond=$((RATE / 3)) -jar "$JAR" > "$WORK/producer.log" 2>&1 &
+  -Dsimulator.devices=3 -Dsimulator.fleet=thermometer:1 -Dsimulator.weatherStations.share=0 -Dsimulator.eventsPerSecond=$((RATE / 3)) -jar "$JAR" > "$WORK/producer.log" 2>&1 &
 PIDS+=($!)
 (while true; do
    for path in /api/status /api/devices /api/ingest /api/customers; do

@@ -85,13 +85,13 @@ public class PipelineSetup implements CamelConfiguration {
         Settings settings = Settings.of(context);
         ConnectionSettings connections = ConnectionSettings.from(settings);
         var registry = context.getRegistry();
-        SimulatorSettings simulator = SimulatorSettings.from(settings);
+        MeasurementCatalog catalog = measurementCatalog(context, settings);
+        SimulatorSettings simulator = SimulatorSettings.from(settings, catalog);
         for (Object bound : new Object[] {AccessSettings.from(settings), IngestSettings.from(settings),
                 AnalyticsSettings.from(settings), DetectionSettings.from(settings), StoreSettings.from(settings),
                 ApiSettings.from(settings), simulator}) {
             registry.bind(bound.getClass().getSimpleName(), bound);
         }
-        MeasurementCatalog catalog = measurementCatalog(context, settings);
         registry.bind("readingRules", ReadingRules.from(settings, catalog));
         // each catalog measurement with detectors: temperature's settings (anomaly.*) but for what the catalog overrides;
         // built here, so a catalog mistake stops the start before any server does (their state is rebuilt in connect)

@@ -19,7 +19,7 @@ import io.iotpipeline.domain.Measurement;
  * The measurements devices send, declared in a YAML file (the jar's {@code measurements.yaml}, or the one
  * {@code measurements.catalog} names): per measurement its JSON field, canonical unit, the units accepted with their
  * conversion, the device field that names the unit, and the valid range. A new device type is a few lines there, no
- * Java (docs/measurements.md).
+ * Java (docs/measurements.md). Its device types say which measurements a kind of device sends (the simulator's fleet).
  * <p>
  * Temperature, the seed's measurement, may be declared too: which of C, F and K are accepted (converted as the seed
  * converts them, to °C) and its plausible range; it keeps its own columns and detectors ({@code anomaly.*}). The
@@ -46,12 +46,23 @@ public final class MeasurementCatalog {
      * @param units     every unit accepted, the canonical one included, with its conversion
      * @param detectors the anomaly detectors that judge it (spike, stuck, drift), each with the settings that differ
      *                  from temperature's {@code anomaly.*} (in the canonical unit); none when absent
+     * @param typical   the values a healthy device sends, in the canonical unit (the simulator's); the middle of the
+     *                  range when absent
      */
     public record Definition(String name, String field, String unit, String unitField, Map<String, Conversion> units,
-            Range range, Map<String, Map<String, Double>> detectors) {
+            Range range, Map<String, Map<String, Double>> detectors, Range typical) {
         public Definition {
             detectors = detectors == null ? Map.of() : detectors;
         }
+
+        public Definition(String name, String field, String unit, String unitField, Map<String, Conversion> units,
+                Range range, Map<String, Map<String, Double>> detectors) {
+            this(name, field, unit, unitField, units, range, detectors, null);
+        }
+    }
+
+    /** A kind of device and the measurements each of its readings carries (temperature always, the seed's format). */
+    public record DeviceType(String name, List<String> measurements) {
     }
 
     /** What a device entry's measurements are: the valid ones, and a problem per other one. */
@@ -62,7 +73,7 @@ public final class MeasurementCatalog {
     public record Problem(String measurement, String reason) {
     }
 
-    private record File(List<Definition> measurements) {
+    private record File(List<Definition> measurements, List<DeviceType> deviceTypes) {
     }
 
     /** The seed's measurement, declared in the catalog or not: stored in iot_device_events' own columns. */
@@ -72,8 +83,10 @@ public final class MeasurementCatalog {
     /** What temperatures are converted to. */
     public static final String CELSIUS = "°C";
 
+    /** The device type of a catalog that declares none: the seed's, temperature only (before NONE, which takes it). */
+    public static final DeviceType THERMOMETER = new DeviceType("thermometer", List.of(TEMPERATURE));
     /** No measurement beyond temperature: every other field stays in extraFields. */
-    public static final MeasurementCatalog NONE = new MeasurementCatalog(List.of(), "none");
+    public static final MeasurementCatalog NONE = new MeasurementCatalog(List.of(), List.of(), "none");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -81,8 +94,9 @@ public final class MeasurementCatalog {
 
     private final List<Definition> definitions;
     private final Definition temperature;
+    private final List<DeviceType> deviceTypes;
 
-    private MeasurementCatalog(List<Definition> declared, String where) {
+    private MeasurementCatalog(List<Definition> declared, List<DeviceType> types, String where) {
         Set<String> names = new HashSet<>();
         // NONE is built while ReadingRules initialises (its STANDARD rules): it checks nothing, so reads none of it
         Set<String> fields = declared.isEmpty() ? Set.of() : new HashSet<>(ReadingRules.FIXED_DEVICE_FIELDS);
@@ -104,6 +118,15 @@ public final class MeasurementCatalog {
         }
         this.definitions = List.copyOf(others);
         this.temperature = seeds;
+        Set<String> typeNames = new HashSet<>();
+        for (DeviceType type : types) {
+            String problem = deviceTypeProblem(type, typeNames, names);
+            if (problem != null) {
+                throw new IllegalArgumentException(where + ": device type "
+                        + (type == null ? "" : type.name() + ": ") + problem);
+            }
+        }
+        this.deviceTypes = types.isEmpty() ? List.of(THERMOMETER) : List.copyOf(types);
     }
 
     /** The catalog in a YAML file ({@code where} names it in errors). */
@@ -111,7 +134,7 @@ public final class MeasurementCatalog {
         try {
             File file = YAML.readValue(yaml, File.class);
             return new MeasurementCatalog(file == null || file.measurements() == null ? List.of() : file.measurements(),
-                    where);
+                    file == null || file.deviceTypes() == null ? List.of() : file.deviceTypes(), where);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException(where + " is not a measurement catalog: " + e.getOriginalMessage(), e);
         }
@@ -120,6 +143,11 @@ public final class MeasurementCatalog {
     /** The measurements beyond temperature, stored in device_measurements. */
     public List<Definition> definitions() {
         return definitions;
+    }
+
+    /** The kinds of device and what each sends: the catalog's, or thermometers only when it declares none. */
+    public List<DeviceType> deviceTypes() {
+        return deviceTypes;
     }
 
     /** Temperature's declaration (its accepted units and range in °C), if the catalog has one. */
@@ -210,6 +238,32 @@ public final class MeasurementCatalog {
         if (definition.range() != null && !(definition.range().min() < definition.range().max())) {
             return "range needs min < max";
         }
+        Range typical = definition.typical();
+        if (typical != null && (!(typical.min() < typical.max()) || (definition.range() != null
+                && (typical.min() < definition.range().min() || typical.max() > definition.range().max())))) {
+            return "typical needs min < max, inside the range";
+        }
+        return null;
+    }
+
+    private static String deviceTypeProblem(DeviceType type, Set<String> typeNames, Set<String> measurements) {
+        if (type == null || type.name() == null || !type.name().matches("[a-z][a-z0-9-]{0,39}")) {
+            return "name must be 1 to 40 lower-case letters, digits or -, starting with a letter";
+        }
+        if (!typeNames.add(type.name())) {
+            return "declared twice";
+        }
+        if (type.measurements() == null || !type.measurements().contains(TEMPERATURE)) {
+            return "measurements must list temperature: every reading carries it (the seed's format)";
+        }
+        for (String measurement : type.measurements()) {
+            if (!TEMPERATURE.equals(measurement) && !measurements.contains(measurement)) {
+                return "measurement " + measurement + " is not declared in the catalog";
+            }
+        }
+        if (new HashSet<>(type.measurements()).size() != type.measurements().size()) {
+            return "a measurement is listed twice";
+        }
         return null;
     }
 
@@ -238,6 +292,9 @@ public final class MeasurementCatalog {
         }
         if (!definition.detectors().isEmpty()) {
             return "temperature's detectors are the anomaly.* settings: give no detectors here";
+        }
+        if (definition.typical() != null) {
+            return "temperature's simulated values are the simulator.temperature.* settings: give no typical here";
         }
         return null;
     }
@@ -276,6 +333,6 @@ public final class MeasurementCatalog {
         Map<String, String> units = new LinkedHashMap<>();
         temperature().ifPresent(t -> units.put(t.name(), t.units().keySet() + " -> " + t.unit()));
         definitions.forEach(d -> units.put(d.name(), d.unit()));
-        return units.toString();
+        return units + ", device types " + deviceTypes.stream().map(DeviceType::name).toList();
     }
 }

@@ -38,9 +38,8 @@ public class DeviceSimulator {
     private final Map<String, Double> temperatures = new HashMap<>();
     private final Map<String, Double> levels = new HashMap<>();
     private final Map<String, String> measures = new HashMap<>();
-    /** Per device: the unit it sends pressure in when it is a weather station, "" when it is a thermometer. */
-    private final Map<String, String> pressureUnits = new HashMap<>();
-    private final Map<String, double[]> weather = new HashMap<>();
+    /** Per device: what it sends beyond temperature (its device type's measurements, each in its own unit). */
+    private final Map<String, List<Sensor>> sensors = new HashMap<>();
     /** Devices ("customer/device") that send nothing until the given time. */
     private final Map<String, Instant> silentUntil = new HashMap<>();
     private Instant nextSilenceAt;
@@ -150,14 +149,8 @@ public class DeviceSimulator {
             device.put("temperature", measure.equals("F") ? Math.round((celsius * 9 / 5 + 32) * 10) / 10.0 : celsius);
             device.put("measure", measure);
             device.put("status", reading.status());
-            String pressureUnit = pressureUnits.computeIfAbsent(key, k -> weatherStationUnit());
-            if (!pressureUnit.isEmpty()) {
-                double[] air = nextWeather(key);
-                device.put("humidity", air[0]);
-                device.put("pressure", pressure(air[1], pressureUnit));
-                if (!pressureUnit.equals("hPa")) {
-                    device.put("pressureUnit", pressureUnit);
-                }
+            for (Sensor sensor : sensors.computeIfAbsent(key, k -> sensorsOfNewDevice())) {
+                sensor.addTo(device, random);
             }
         }
         event.put("eventTime", eventTime().format(ReadingRules.EVENT_TIME_WRITTEN));
@@ -220,33 +213,77 @@ public class DeviceSimulator {
         return Math.round(next * 10) / 10.0;
     }
 
-    /** A new device's pressure unit when it is a weather station, else "" (no draw at all in a fleet of thermometers). */
-    private String weatherStationUnit() {
-        SimulatorSettings.WeatherStations stations = settings.weatherStations();
-        if (stations.share() <= 0 || random.nextDouble() >= stations.share()) {
-            return "";
+    /**
+     * A new device's measurements beyond temperature: its type drawn from {@code simulator.fleet}, each measurement of
+     * the type in a unit drawn from {@code simulator.units.<measurement>} (no draw at all in a fleet of thermometers).
+     */
+    private List<Sensor> sensorsOfNewDevice() {
+        SimulatorSettings.Fleet fleet = settings.fleet();
+        if (fleet.catalog().definitions().isEmpty()) {
+            return List.of();
         }
-        return pick(stations.pressureUnits());
+        String type = pick(fleet.types());
+        List<String> measured = fleet.catalog().deviceTypes().stream().filter(t -> t.name().equals(type)).findFirst()
+                .orElseThrow().measurements();
+        List<Sensor> sensors = new ArrayList<>(measured.size());
+        for (var definition : fleet.catalog().definitions()) {
+            if (measured.contains(definition.name())) {
+                Map<String, Double> units = fleet.units().get(definition.name());
+                sensors.add(new Sensor(definition, units == null ? definition.unit() : pick(units), random));
+            }
+        }
+        return sensors;
     }
 
-    /** Humidity (%) and pressure (hPa) of a station: slow random walks around its own level. */
-    private double[] nextWeather(String device) {
-        double[] air = weather.computeIfAbsent(device, d -> new double[] {40 + random.nextDouble() * 30,
-                995 + random.nextDouble() * 30});
-        air[0] = Math.max(5, Math.min(98, air[0] + (random.nextDouble() * 2 - 1) * 0.5));
-        air[1] = Math.max(960, Math.min(1050, air[1] + (random.nextDouble() * 2 - 1) * 0.3));
-        return new double[] {Math.round(air[0] * 10) / 10.0, air[1]};
+    /**
+     * One measurement of one device: a slow random walk around the device's own level in the measurement's typical
+     * values (the middle fifth of its range when the catalog gives none), sent in the device's unit.
+     */
+    static final class Sensor {
+        private final io.iotpipeline.ingest.MeasurementCatalog.Definition definition;
+        private final String unit;
+        private final double low;
+        private final double high;
+        private double value;
+
+        Sensor(io.iotpipeline.ingest.MeasurementCatalog.Definition definition, String unit, Random random) {
+            this.definition = definition;
+            this.unit = unit;
+            var typical = definition.typical();
+            if (typical == null && definition.range() != null) {
+                double span = definition.range().max() - definition.range().min();
+                typical = new io.iotpipeline.ingest.MeasurementCatalog.Range(definition.range().min() + span * 0.4,
+                        definition.range().max() - span * 0.4);
+            }
+            this.low = typical == null ? 0 : typical.min();
+            this.high = typical == null ? 100 : typical.max();
+            this.value = low + random.nextDouble() * (high - low);
+        }
+
+        void addTo(ObjectNode device, Random random) {
+            double span = high - low;
+            // as far again beyond the typical values, never outside the valid range
+            double floor = definition.range() == null ? low - span : Math.max(definition.range().min(), low - span);
+            double ceiling = definition.range() == null ? high + span : Math.min(definition.range().max(), high + span);
+            value = Math.max(floor, Math.min(ceiling, value + (random.nextDouble() * 2 - 1) * span / 100));
+            device.put(definition.field(), sent(definition, unit, value));
+            if (!unit.equals(definition.unit())) {
+                device.put(definition.unitField(), unit);
+            }
+        }
     }
 
-    /** A pressure in hPa as a station reporting in {@code unit} sends it. */
-    static double pressure(double hectopascals, String unit) {
-        return switch (unit) {
-            case "kPa" -> Math.round(hectopascals * 10) / 100.0;
-            case "Pa" -> Math.round(hectopascals * 100);
-            case "bar" -> Math.round(hectopascals) / 1000.0;
-            case "psi" -> Math.round(hectopascals / 68.94757293168 * 1000) / 1000.0;
-            default -> Math.round(hectopascals * 10) / 10.0;
-        };
+    /**
+     * A canonical value as a device sending in {@code unit} sends it: converted back, to about a tenth of a canonical
+     * unit (1013.2 hPa is 14.695 psi, 101.32 kPa).
+     */
+    static double sent(io.iotpipeline.ingest.MeasurementCatalog.Definition definition, String unit, double canonical) {
+        var conversion = definition.units().get(unit);
+        double scale = conversion == null || conversion.scale() == null ? 1 : conversion.scale();
+        double offset = conversion == null || conversion.offset() == null ? 0 : conversion.offset();
+        int decimals = (int) Math.max(0, Math.ceil(Math.log10(Math.abs(scale) * 10) - 1e-9));
+        return java.math.BigDecimal.valueOf((canonical - offset) / scale)
+                .setScale(decimals, java.math.RoundingMode.HALF_UP).doubleValue();
     }
 
     private String pickStatus() {

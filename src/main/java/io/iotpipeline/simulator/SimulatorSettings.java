@@ -16,7 +16,7 @@ import java.util.Map;
  * @param silenceSeconds ...for this long, so it shows up as SILENT
  * @param maxEvents stop after this many new events (0: never)
  * @param seed random seed (0: different each run)
- * @param weatherStations the share of devices that are weather stations, and the units they send pressure in
+ * @param fleet which device types of the measurement catalog the devices are, and the units they send
  */
 public record SimulatorSettings(
         double eventsPerSecond,
@@ -39,15 +39,37 @@ public record SimulatorSettings(
         long silenceSeconds,
         long maxEvents,
         long seed,
-        WeatherStations weatherStations) {
+        Fleet fleet) {
 
     /**
-     * Weather stations send humidity (%) and pressure beside their temperature, each station its pressure in one unit
-     * of {@code pressureUnits} (relative weights, e.g. hPa:70,kPa:20,psi:10): {@code simulator.weatherStations.*}.
+     * The devices by type: each device is one of the catalog's device types, drawn by weight ({@code simulator.fleet},
+     * e.g. thermometer:80,weather-station:20), and sends each measurement of its type in one unit, drawn by weight
+     * from {@code simulator.units.<measurement>} (e.g. hPa:70,kPa:20,psi:10), else in the canonical unit.
      */
-    public record WeatherStations(double share, Map<String, Double> pressureUnits) {
+    public record Fleet(io.iotpipeline.ingest.MeasurementCatalog catalog, Map<String, Double> types,
+                        Map<String, Map<String, Double>> units) {
         /** A fleet of thermometers only. */
-        public static final WeatherStations NONE = new WeatherStations(0, Map.of("hPa", 1.0));
+        public static final Fleet THERMOMETERS = new Fleet(io.iotpipeline.ingest.MeasurementCatalog.NONE,
+                Map.of(io.iotpipeline.ingest.MeasurementCatalog.THERMOMETER.name(), 1.0), Map.of());
+
+        public Fleet {
+            var known = catalog.deviceTypes().stream().map(io.iotpipeline.ingest.MeasurementCatalog.DeviceType::name)
+                    .toList();
+            for (String type : types.keySet()) {
+                if (!known.contains(type)) {
+                    throw new IllegalArgumentException("simulator.fleet: " + type + " is not a device type of the"
+                            + " measurement catalog (" + String.join(", ", known) + ")");
+                }
+            }
+            if (types.values().stream().anyMatch(w -> w < 0) || types.values().stream().mapToDouble(w -> w).sum() <= 0) {
+                throw new IllegalArgumentException("simulator.fleet needs positive weights, e.g. thermometer:80");
+            }
+            units.forEach((measurement, weights) -> catalog.definitions().stream()
+                    .filter(d -> d.name().equals(measurement)).findFirst()
+                    .filter(d -> d.units().keySet().containsAll(weights.keySet()))
+                    .orElseThrow(() -> new IllegalArgumentException("simulator.units." + measurement + ": "
+                            + weights.keySet() + " are not units the catalog lists for " + measurement)));
+        }
     }
 
     /** A fleet of thermometers only. */
@@ -59,7 +81,7 @@ public record SimulatorSettings(
         this(eventsPerSecond, tickMs, customers, firstCustomerNumber, devices, minDevicesPerEvent, maxDevicesPerEvent,
                 statusMix, minTemperature, maxTemperature, maxStepPerReading, lateShare, lateMaxSeconds, duplicateShare,
                 conflictShare, fahrenheitShare, silenceEverySeconds, silenceSeconds, maxEvents, seed,
-                WeatherStations.NONE);
+                Fleet.THERMOMETERS);
     }
 
     public SimulatorSettings {
@@ -79,8 +101,9 @@ public record SimulatorSettings(
         }
     }
 
-    /** Parses {@code SUCCESS:80,ERROR:10,STANDBY:10}. */
-    public static SimulatorSettings from(io.iotpipeline.settings.Settings settings) {
+    /** The settings, with a fleet of the catalog's device types. */
+    public static SimulatorSettings from(io.iotpipeline.settings.Settings settings,
+                                         io.iotpipeline.ingest.MeasurementCatalog catalog) {
         return new SimulatorSettings(
                 settings.positiveNumber("simulator.eventsPerSecond"),
                 settings.positiveLong("simulator.tickMs"),
@@ -102,9 +125,19 @@ public record SimulatorSettings(
                 settings.nonNegativeLong("simulator.silence.seconds"),
                 settings.nonNegativeLong("simulator.maxEvents"),
                 settings.nonNegativeLong("simulator.seed"),
-                new WeatherStations(settings.share("simulator.weatherStations.share"),
-                        weights("simulator.weatherStations.pressureUnits",
-                                settings.text("simulator.weatherStations.pressureUnits"))));
+                fleet(settings, catalog));
+    }
+
+    private static Fleet fleet(io.iotpipeline.settings.Settings settings, io.iotpipeline.ingest.MeasurementCatalog catalog) {
+        Map<String, Map<String, Double>> units = new LinkedHashMap<>();
+        for (var measurement : catalog.definitions()) {
+            String key = "simulator.units." + measurement.name();
+            String mix = settings.textOr(key, "");
+            if (!mix.isEmpty()) {
+                units.put(measurement.name(), weights(key, mix));
+            }
+        }
+        return new Fleet(catalog, weights("simulator.fleet", settings.text("simulator.fleet")), units);
     }
 
     public static Map<String, Double> parseStatusMix(String text) {

@@ -117,6 +117,23 @@ public class MeasurementCatalogTest {
                 .contains("is not a measurement catalog"));
         assertTrue(catalogError("measurements: [{name: CO2, field: co2, unit: ppm, units: {ppm: {}}}]")
                 .contains("name must be"));
+        String co2 = "measurements: [{name: co2, field: co2, unit: ppm, units: {ppm: {}}, range: {min: 0, max: 10000}";
+        assertTrue(catalogError(co2 + ", typical: {min: 400, max: 20000}}]").endsWith("typical needs min < max, inside the range"));
+        assertTrue(catalogError("{" + co2 + "}], deviceTypes: [{name: air-sensor, measurements: [co2]}]}")
+                .endsWith("device type air-sensor: measurements must list temperature: every reading carries it (the seed's format)"));
+        assertTrue(catalogError("{" + co2 + "}], deviceTypes: [{name: air-sensor, measurements: [temperature, ozone]}]}")
+                .endsWith("device type air-sensor: measurement ozone is not declared in the catalog"));
+        assertTrue(catalogError("{" + co2 + "}], deviceTypes: [{name: a, measurements: [temperature]}, {name: a,"
+                + " measurements: [temperature]}]}").endsWith("device type a: declared twice"));
+    }
+
+    @Test
+    void theShippedCatalogDeclaresThermometersAndWeatherStations() throws Exception {
+        assertEquals(List.of(new MeasurementCatalog.DeviceType("thermometer", List.of("temperature")),
+                new MeasurementCatalog.DeviceType("weather-station", List.of("temperature", "humidity", "pressure"))),
+                shipped().deviceTypes());
+        assertEquals(List.of(MeasurementCatalog.THERMOMETER), MeasurementCatalog.NONE.deviceTypes(),
+                "a catalog without device types: the seed's thermometers");
     }
 
     @Test

@@ -64,8 +64,10 @@ class DeviceSimulatorTest {
     void aMixedFleetHasWeatherStationsWhosePressureInPsiKpaOrHpaPassesTheShippedCatalog() throws Exception {
         SimulatorSettings thermometers = settings(0, 0, 0);
         SimulatorSettings mixed = new SimulatorSettings(1000, 100, 5, 100, 20, 1, 4, thermometers.statusMix(), -10, 45,
-                0.5, 0, 900, 0, 0, 0, 0, 0, 0, 7, new SimulatorSettings.WeatherStations(0.5,
-                        SimulatorSettings.parseStatusMix("hPa:1,kPa:1,psi:1")));
+                0.5, 0, 900, 0, 0, 0, 0, 0, 0, 7, new SimulatorSettings.Fleet(
+                        io.iotpipeline.ingest.MeasurementCatalogTest.shipped(),
+                        Map.of("thermometer", 1.0, "weather-station", 1.0),
+                        Map.of("pressure", SimulatorSettings.parseStatusMix("hPa:1,kPa:1,psi:1"))));
         ReadingRules rules = ReadingRules.STANDARD.withCatalog(io.iotpipeline.ingest.MeasurementCatalogTest.shipped());
         Map<String, Integer> stationsByUnit = new HashMap<>();
         int thermometerReadings = 0;
@@ -83,13 +85,62 @@ class DeviceSimulatorTest {
                     assertEquals(List.of("humidity", "pressure"), reading.measurements().stream()
                             .map(io.iotpipeline.domain.Measurement::name).toList());
                     double hectopascals = reading.measurements().get(1).value();
-                    assertTrue(hectopascals > 955 && hectopascals < 1055, "pressure " + hectopascals + " hPa");
+                    assertTrue(hectopascals >= 965 && hectopascals <= 1055, "pressure " + hectopascals + " hPa, about"
+                            + " the catalog's typical 995..1025");
                     stationsByUnit.merge(reading.measurements().get(1).sentUnit(), 1, Integer::sum);
                 }
             }
         }
         assertEquals(java.util.Set.of("hPa", "kPa", "psi"), stationsByUnit.keySet(), stationsByUnit.toString());
         assertTrue(thermometerReadings > 0);
+    }
+
+    @Test
+    void aDeviceSendsInItsUnitToATenthOfTheCanonicalUnit() throws Exception {
+        var pressure = io.iotpipeline.ingest.MeasurementCatalogTest.shipped().definitions().get(1);
+        assertEquals(14.695, DeviceSimulator.sent(pressure, "psi", 1013.2));
+        assertEquals(101.32, DeviceSimulator.sent(pressure, "kPa", 1013.2));
+        assertEquals(101320.0, DeviceSimulator.sent(pressure, "Pa", 1013.2));
+        assertEquals(1.0132, DeviceSimulator.sent(pressure, "bar", 1013.2));
+        assertEquals(1013.2, DeviceSimulator.sent(pressure, "hPa", 1013.2));
+    }
+
+    @Test
+    void aDeviceTypeAddedInTheCatalogIsSimulatedWithoutJava() throws Exception {
+        io.iotpipeline.ingest.MeasurementCatalog catalog;
+        try (var yaml = java.nio.file.Files.newInputStream(java.nio.file.Path.of("docs/examples/measurements.yaml"))) {
+            catalog = io.iotpipeline.ingest.MeasurementCatalog.read(yaml, "docs/examples/measurements.yaml");
+        }
+        SimulatorSettings thermometers = settings(0, 0, 0);
+        SimulatorSettings sensors = new SimulatorSettings(1000, 100, 5, 100, 20, 1, 4, thermometers.statusMix(), -10, 45,
+                0.5, 0, 900, 0, 0, 0, 0, 0, 0, 7, new SimulatorSettings.Fleet(catalog,
+                        Map.of("air-quality-sensor", 1.0), Map.of("co2", Map.of("ppm", 3.0, "%", 1.0))));
+        ReadingRules rules = ReadingRules.STANDARD.withCatalog(catalog);
+        Map<String, Integer> byUnit = new HashMap<>();
+        DeviceSimulator simulator = new DeviceSimulator(sensors, Clock.fixed(NOW, ZoneOffset.UTC));
+        for (DeviceSimulator.SimulatedEvent event : simulator.tick()) {
+            ReadingRules.EventReadings read = rules.readings(json.readValue(event.json(), DeviceEvent.class),
+                    new SourceRecord("t", 0, 0, null, event.json()));
+            assertEquals(List.of(), read.deadLetters(), event.json());
+            for (DeviceReading reading : read.readings()) {
+                assertEquals(1, reading.measurements().size(), event.json());
+                io.iotpipeline.domain.Measurement co2 = reading.measurements().get(0);
+                assertEquals("co2", co2.name());
+                assertTrue(co2.value() >= 0 && co2.value() <= 1600, co2 + ": about the typical 400..1000 ppm");
+                byUnit.merge(co2.sentUnit(), 1, Integer::sum);
+            }
+        }
+        assertEquals(java.util.Set.of("ppm", "%"), byUnit.keySet(), byUnit.toString());
+    }
+
+    @Test
+    void theFleetNamesTheCatalogsDeviceTypesAndUnits() throws Exception {
+        var catalog = io.iotpipeline.ingest.MeasurementCatalogTest.shipped();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SimulatorSettings.Fleet(catalog,
+                Map.of("drone", 1.0), Map.of())).getMessage().startsWith("simulator.fleet: drone is not a device type"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SimulatorSettings.Fleet(catalog,
+                Map.of("thermometer", 1.0), Map.of("pressure", Map.of("mmHg", 1.0)))).getMessage()
+                .startsWith("simulator.units.pressure: [mmHg] are not units the catalog lists"));
     }
 
     @Test
