@@ -126,7 +126,8 @@ BEGIN
         FROM batch b
         WHERE EXISTS (SELECT 1 FROM claimed c WHERE c.eventId = b.eventId AND c.deviceId = b.deviceId
                         AND c.eventTime = b.eventTime AND c.fingerprint = b.fingerprint)
-        -- the same send twice in one batch: the primary key keeps the first
+        -- the same send twice in one batch: the primary key keeps the first, in batch order
+        ORDER BY b.position
         ON CONFLICT (eventId, deviceId, eventTime) DO NOTHING
         RETURNING eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
                   temperatureCelsius, late, kafkaTopic, kafkaPartition),

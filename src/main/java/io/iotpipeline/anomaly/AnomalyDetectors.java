@@ -64,7 +64,7 @@ public final class AnomalyDetectors {
                     DeviceState state = devices.get(key);
                     before.put(key, state == null ? null : state.copy());
                 }
-                found.addAll(observe(key, reading));
+                observe(key, reading, found);
             }
         } catch (RuntimeException e) {
             rollback(judgement);
@@ -100,18 +100,21 @@ public final class AnomalyDetectors {
      * feeding the same readings twice finds nothing twice.
      */
     public synchronized List<Anomaly> observe(Observation reading) {
-        return observe(key(reading), reading);
+        List<Anomaly> found = new ArrayList<>(1);
+        observe(key(reading), reading, found);
+        return found;
     }
 
-    private List<Anomaly> observe(String key, Observation reading) {
+    // adds to the batch's findings: no list per reading (the profile's)
+    private void observe(String key, Observation reading, List<Anomaly> found) {
         DeviceState state = devices.computeIfAbsent(key, k -> new DeviceState());
         if (state.newest != null && reading.eventTime().isBefore(state.newest.minus(settings.reorderWindow()))) {
-            return List.of();
+            return;
         }
         long micros = micros(reading.eventTime());
         for (long seen : state.recent) {
             if (seen == micros) {
-                return List.of();
+                return;
             }
         }
         state.recent[state.nextRecent] = micros;
@@ -119,7 +122,6 @@ public final class AnomalyDetectors {
         if (state.newest == null || reading.eventTime().isAfter(state.newest)) {
             state.newest = reading.eventTime();
         }
-        List<Anomaly> found = new ArrayList<>(1);
         if (settings.spikeEnabled()) {
             spike(state, reading, found);
         }
@@ -132,7 +134,6 @@ public final class AnomalyDetectors {
         if (settings.burstEnabled()) {
             errorBurst(state, reading, found);
         }
-        return found;
     }
 
     private static String key(Observation reading) {

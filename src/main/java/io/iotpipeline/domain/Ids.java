@@ -19,7 +19,18 @@ public final class Ids {
     private Ids() {
     }
 
+    /** {@link #RULE}, checked per character: it runs for every reading's ids, where a regex matcher cost the most. */
     public static boolean isId(String text) {
-        return text != null && PATTERN.matcher(text).matches();
+        if (text == null || text.isEmpty() || text.length() > 20) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                    || c == ':' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -36,7 +36,13 @@ public final class MeasurementCatalog {
     }
 
     /** The inclusive valid range, in the canonical unit. */
-    public record Range(double min, double max) {
+    public record Range(Double min, Double max) {
+        public Range {
+            // a bound left out would read as 0: refused, not guessed
+            if (min == null || max == null) {
+                throw new IllegalArgumentException("a range needs both min and max");
+            }
+        }
     }
 
     /**
@@ -145,6 +151,11 @@ public final class MeasurementCatalog {
         return definitions;
     }
 
+    /** Whether the catalog declares its device types (a catalog from before them does not). */
+    public boolean declaresDeviceTypes() {
+        return !(deviceTypes.size() == 1 && deviceTypes.get(0) == THERMOMETER);
+    }
+
     /** The kinds of device and what each sends: the catalog's, or thermometers only when it declares none. */
     public List<DeviceType> deviceTypes() {
         return deviceTypes;
@@ -232,6 +243,9 @@ public final class MeasurementCatalog {
                 return "unit " + unit.getKey() + " needs a finite, non-zero scale (and a finite offset)";
             }
         }
+        if (definition.unitField() == null && definition.units().size() > 1) {
+            return "units beyond the canonical " + definition.unit() + " need a unitField, the field naming them";
+        }
         if (definition.unitField() != null && !fields.add(definition.unitField())) {
             return "unitField " + definition.unitField() + " is taken";
         }
@@ -309,8 +323,9 @@ public final class MeasurementCatalog {
      *
      * @param temperature          temperature's rules, from wherever they come (ReadingRules)
      * @param temperatureDetectors the detectors judging temperature (the anomaly.* ones on)
+     * @param detection            whether detection is on at all (anomaly.enabled): off, no measurement lists any
      */
-    public String asJson(Definition temperature, List<String> temperatureDetectors) {
+    public String asJson(Definition temperature, List<String> temperatureDetectors, boolean detection) {
         var rows = io.iotpipeline.domain.EventJson.MAPPER.createArrayNode();
         List<Definition> all = new ArrayList<>(definitions.size() + 1);
         all.add(temperature);
@@ -321,8 +336,10 @@ public final class MeasurementCatalog {
             if (definition.range() != null) {
                 row.put("min", definition.range().min()).put("max", definition.range().max());
             }
-            (definition == temperature ? temperatureDetectors : definition.detectors().keySet())
-                    .forEach(row.withArray("detectors")::add);
+            var detectors = row.putArray("detectors");
+            if (detection) {
+                (definition == temperature ? temperatureDetectors : definition.detectors().keySet()).forEach(detectors::add);
+            }
         }
         return rows.toString();
     }

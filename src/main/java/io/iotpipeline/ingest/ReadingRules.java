@@ -139,13 +139,16 @@ public final class ReadingRules {
      * °C (that of the first unit accepted, for ranges given per unit).
      */
     public MeasurementCatalog.Definition temperature() {
+        if (declaredInCatalog && catalog.temperature().isPresent()) {
+            return catalog.temperature().get();
+        }
         Map<String, MeasurementCatalog.Conversion> units = new java.util.LinkedHashMap<>();
         ranges.keySet().forEach(unit -> units.put(unit.name(), null));
         Map.Entry<TemperatureUnit, PlausibleRange> first = ranges.entrySet().iterator().next();
         return new MeasurementCatalog.Definition(MeasurementCatalog.TEMPERATURE, MeasurementCatalog.TEMPERATURE,
                 MeasurementCatalog.CELSIUS, MeasurementCatalog.TEMPERATURE_UNIT_FIELD, units,
-                new MeasurementCatalog.Range(first.getKey().toCelsius(first.getValue().min()),
-                        first.getKey().toCelsius(first.getValue().max())), Map.of());
+                new MeasurementCatalog.Range(TemperatureUnit.C.fromCelsius(first.getKey().toCelsius(first.getValue().min())),
+                        TemperatureUnit.C.fromCelsius(first.getKey().toCelsius(first.getValue().max()))), Map.of());
     }
 
     public MeasurementCatalog catalog() {

@@ -70,8 +70,8 @@ public class ServeRoute extends RouteBuilder {
         DetectionSettings detection = Settings.bound(getContext(), DetectionSettings.class, DetectionSettings::from);
         java.util.List<String> measurements = java.util.stream.Stream.concat(java.util.stream.Stream.of("temperature"),
                 catalog.definitions().stream().map(MeasurementCatalog.Definition::name)).toList();
-        String catalogRows = catalog.asJson(rules.temperature(),
-                detection.enabled() ? detection.detectors().enabledDetectors() : java.util.List.of());
+        String catalogRows = catalog.asJson(rules.temperature(), detection.detectors().enabledDetectors(),
+                detection.enabled());
         answer("/measurements", "api-measurements", query -> query.fixed("catalog", catalogRows));
         answer("/metrics", "api-metrics", query -> query.id("deviceId", false).id("customerId", false)
                 .oneOf("measurement", measurements, "temperature")

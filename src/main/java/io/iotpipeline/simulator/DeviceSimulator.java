@@ -215,14 +215,15 @@ public class DeviceSimulator {
 
     /**
      * A new device's measurements beyond temperature: its type drawn from {@code simulator.fleet}, each measurement of
-     * the type in a unit drawn from {@code simulator.units.<measurement>} (no draw at all in a fleet of thermometers).
+     * the type in a unit drawn from {@code simulator.units.<measurement>} (no draw for a fleet of one type, so a
+     * fleet of thermometers draws what it drew before device types).
      */
     private List<Sensor> sensorsOfNewDevice() {
         SimulatorSettings.Fleet fleet = settings.fleet();
         if (fleet.catalog().definitions().isEmpty()) {
             return List.of();
         }
-        String type = pick(fleet.types());
+        String type = fleet.types().size() == 1 ? fleet.types().keySet().iterator().next() : pick(fleet.types());
         List<String> measured = fleet.catalog().deviceTypes().stream().filter(t -> t.name().equals(type)).findFirst()
                 .orElseThrow().measurements();
         List<Sensor> sensors = new ArrayList<>(measured.size());
@@ -236,8 +237,9 @@ public class DeviceSimulator {
     }
 
     /**
-     * One measurement of one device: a slow random walk around the device's own level in the measurement's typical
-     * values (the middle fifth of its range when the catalog gives none), sent in the device's unit.
+     * One measurement of one device: a slow random walk from a level drawn in the measurement's typical values (the
+     * middle fifth of its range when the catalog gives none), never more than one typical span beyond them nor outside
+     * the range, sent in the device's unit.
      */
     static final class Sensor {
         private final io.iotpipeline.ingest.MeasurementCatalog.Definition definition;

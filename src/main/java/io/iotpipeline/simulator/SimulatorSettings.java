@@ -41,6 +41,8 @@ public record SimulatorSettings(
         long seed,
         Fleet fleet) {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SimulatorSettings.class);
+
     /**
      * The devices by type: each device is one of the catalog's device types, drawn by weight ({@code simulator.fleet},
      * e.g. thermometer:80,weather-station:20), and sends each measurement of its type in one unit, drawn by weight
@@ -64,11 +66,15 @@ public record SimulatorSettings(
             if (types.values().stream().anyMatch(w -> w < 0) || types.values().stream().mapToDouble(w -> w).sum() <= 0) {
                 throw new IllegalArgumentException("simulator.fleet needs positive weights, e.g. thermometer:80");
             }
-            units.forEach((measurement, weights) -> catalog.definitions().stream()
-                    .filter(d -> d.name().equals(measurement)).findFirst()
-                    .filter(d -> d.units().keySet().containsAll(weights.keySet()))
-                    .orElseThrow(() -> new IllegalArgumentException("simulator.units." + measurement + ": "
-                            + weights.keySet() + " are not units the catalog lists for " + measurement)));
+            units.forEach((measurement, weights) -> {
+                var definition = catalog.definitions().stream().filter(d -> d.name().equals(measurement)).findFirst()
+                        .filter(d -> d.units().keySet().containsAll(weights.keySet()))
+                        .orElseThrow(() -> new IllegalArgumentException("simulator.units." + measurement + ": "
+                                + weights.keySet() + " are not units the catalog lists for " + measurement));
+                if (weights.values().stream().mapToDouble(w -> w).sum() <= 0) {
+                    throw new IllegalArgumentException("simulator.units." + measurement + " needs positive weights");
+                }
+            });
         }
     }
 
@@ -129,6 +135,17 @@ public record SimulatorSettings(
     }
 
     private static Fleet fleet(io.iotpipeline.settings.Settings settings, io.iotpipeline.ingest.MeasurementCatalog catalog) {
+        if (!settings.textOr("simulator.weatherStations.share", "").isEmpty()) {
+            LOG.warn("simulator.weatherStations.* is not read any more: the fleet is simulator.fleet and"
+                    + " simulator.units.<measurement> (docs/measurements.md)");
+        }
+        Map<String, Double> types = weights("simulator.fleet", settings.text("simulator.fleet"));
+        if (!catalog.declaresDeviceTypes() && !types.keySet().equals(java.util.Set.of("thermometer"))) {
+            // a catalog from before device types, or none: its devices are the seed's thermometers
+            LOG.warn("The measurement catalog declares no device types: the simulated fleet is thermometers only, not"
+                    + " simulator.fleet = {}", settings.text("simulator.fleet"));
+            types = Map.of("thermometer", 1.0);
+        }
         Map<String, Map<String, Double>> units = new LinkedHashMap<>();
         for (var measurement : catalog.definitions()) {
             String key = "simulator.units." + measurement.name();
@@ -137,7 +154,7 @@ public record SimulatorSettings(
                 units.put(measurement.name(), weights(key, mix));
             }
         }
-        return new Fleet(catalog, weights("simulator.fleet", settings.text("simulator.fleet")), units);
+        return new Fleet(catalog, types, units);
     }
 
     public static Map<String, Double> parseStatusMix(String text) {
@@ -153,7 +170,11 @@ public record SimulatorSettings(
                 throw new IllegalArgumentException(key + " entry '" + part + "' is not NAME:weight");
             }
             try {
-                mix.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+                double weight = Double.parseDouble(kv[1].trim());
+                if (!Double.isFinite(weight) || weight < 0) {
+                    throw new IllegalArgumentException(key + " entry '" + part + "' needs a weight of 0 or more");
+                }
+                mix.put(kv[0].trim(), weight);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(key + " entry '" + part + "' has no number as weight");
             }

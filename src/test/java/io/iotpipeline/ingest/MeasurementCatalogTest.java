@@ -117,6 +117,10 @@ public class MeasurementCatalogTest {
                 .contains("is not a measurement catalog"));
         assertTrue(catalogError("measurements: [{name: CO2, field: co2, unit: ppm, units: {ppm: {}}}]")
                 .contains("name must be"));
+        assertTrue(catalogError("measurements: [{name: co2, field: co2, unit: ppm, units: {ppm: {}}, range: {max: 10}}]")
+                .contains("a range needs both min and max"));
+        assertTrue(catalogError("measurements: [{name: co2, field: co2, unit: ppm, units: {ppm: {}, \"%\": {scale: 10000}}}]")
+                .endsWith("units beyond the canonical ppm need a unitField, the field naming them"));
         String co2 = "measurements: [{name: co2, field: co2, unit: ppm, units: {ppm: {}}, range: {min: 0, max: 10000}";
         assertTrue(catalogError(co2 + ", typical: {min: 400, max: 20000}}]").endsWith("typical needs min < max, inside the range"));
         assertTrue(catalogError("{" + co2 + "}], deviceTypes: [{name: air-sensor, measurements: [co2]}]}")

@@ -55,6 +55,26 @@ class SettingsTest {
     }
 
     @Test
+    void withoutACatalogTheShippedSettingsStartAFleetOfThermometersOnTheSeedsRules() throws Exception {
+        java.util.Properties shipped = shippedProperties();
+        shipped.setProperty("measurements.catalog", "");
+        try (org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext()) {
+            context.getPropertiesComponent().setInitialProperties(shipped);
+            io.iotpipeline.PipelineSetup.bindSettings(context);
+            assertEquals(Map.of("thermometer", 1.0), context.getRegistry().findSingleByType(
+                    io.iotpipeline.simulator.SimulatorSettings.class).fleet().types(), "not the shipped weather stations");
+            assertEquals(java.util.Set.of("C", "F"), context.getRegistry().lookupByNameAndType("readingRules",
+                    io.iotpipeline.ingest.ReadingRules.class).temperature().units().keySet());
+        }
+        shipped.setProperty("simulator.fleet", "thermometer:1,weather-station:NaN");
+        try (org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext()) {
+            context.getPropertiesComponent().setInitialProperties(shipped);
+            assertEquals("simulator.fleet entry 'weather-station:NaN' needs a weight of 0 or more", assertThrows(
+                    IllegalArgumentException.class, () -> io.iotpipeline.PipelineSetup.bindSettings(context)).getMessage());
+        }
+    }
+
+    @Test
     void theShippedValuesAreAllValidAndTrimmed() throws Exception {
         java.util.Properties shipped = shippedProperties();
         shipped.setProperty("store.batch.rows", " 42 ");
