@@ -64,7 +64,7 @@ class AnalyticsIT {
     }
 
     private void start() throws Exception {
-        main = new Main(Application.class);
+        main = Application.camelMain();
         main.setOverrideProperties(props);
         main.bind("clock", clock);
         main.start();

@@ -36,7 +36,7 @@ record EmbeddedServers(int kafkaPort, int dbPort, int httpPort, Properties prope
         Properties all = new Properties();
         all.putAll(properties);
         all.putAll(settings);
-        org.apache.camel.main.Main main = new org.apache.camel.main.Main(io.iotpipeline.Application.class);
+        org.apache.camel.main.Main main = io.iotpipeline.Application.camelMain();
         main.setOverrideProperties(all);
         main.start();
         return main;

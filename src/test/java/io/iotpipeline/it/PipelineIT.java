@@ -59,7 +59,7 @@ class PipelineIT {
         props.put("simulator.maxEvents", "10000");
         props.put("simulator.seed", "42");
         props.put("progress.intervalMs", "2000");
-        main = new Main(Application.class);
+        main = Application.camelMain();
         Application.loadRoutesFolderIfPresent(main, java.nio.file.Path.of("routes"));
         main.setOverrideProperties(props);
         main.start();

@@ -35,7 +35,7 @@ class ReadinessIT {
         props.put("db.user", database.user());
         props.put("db.password", database.password());
         props.put("simulator.eventsPerSecond", "20");
-        Main main = new Main(Application.class);
+        Main main = Application.camelMain();
         main.setOverrideProperties(props);
         main.start();
         String base = "http://localhost:" + servers.httpPort() + "/observe/health";

@@ -49,7 +49,7 @@ class SimulatedFleetIT {
         props.put("simulator.silence.seconds", "600");
         props.put("simulator.maxEvents", "20000");
         props.put("simulator.seed", "7");
-        main = new Main(Application.class);
+        main = Application.camelMain();
         main.setOverrideProperties(props);
         main.bind("clock", clock);
         main.start();
