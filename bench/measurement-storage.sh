@@ -46,15 +46,9 @@ batch() { # layout
     seed) echo "INSERT INTO seed_only SELECT eventId, customerId, eventTime, deviceId, measure, status, temperature FROM ($rows) r;" ;;
     typed) echo "INSERT INTO typed SELECT eventId, customerId, eventTime, deviceId, measure, status, temperature, humidity,
         pressure, pressure / 68.94757293168, 'psi' FROM ($rows) r;" ;;
-    narrow) echo "WITH r AS ($rows), ins AS (INSERT INTO narrow_readings SELECT eventId, customerId, eventTime, deviceId,
+    narrow|bare) echo "WITH r AS ($rows), ins AS (INSERT INTO $1_readings SELECT eventId, customerId, eventTime, deviceId,
         measure, status, temperature FROM r RETURNING eventId, deviceId, customerId, eventTime)
-      INSERT INTO narrow SELECT i.eventId, i.deviceId, m.measurement, i.customerId, i.eventTime, m.value, m.unit, m.value, m.unit
-      FROM ins i JOIN r USING (eventId, deviceId)
-      CROSS JOIN LATERAL (VALUES ('humidity', r.humidity, '%'), ('pressure', r.pressure, 'hPa')) m(measurement, value, unit)
-      ORDER BY 1, 2, 3;" ;;
-    bare) echo "WITH r AS ($rows), ins AS (INSERT INTO bare_readings SELECT eventId, customerId, eventTime, deviceId,
-        measure, status, temperature FROM r RETURNING eventId, deviceId, customerId, eventTime)
-      INSERT INTO bare SELECT i.eventId, i.deviceId, m.measurement, i.customerId, i.eventTime, m.value, m.unit, m.value, m.unit
+      INSERT INTO $1 SELECT i.eventId, i.deviceId, m.measurement, i.customerId, i.eventTime, m.value, m.unit, m.value, m.unit
       FROM ins i JOIN r USING (eventId, deviceId)
       CROSS JOIN LATERAL (VALUES ('humidity', r.humidity, '%'), ('pressure', r.pressure, 'hPa')) m(measurement, value, unit)
       ORDER BY 1, 2, 3;" ;;

@@ -29,9 +29,25 @@ public final class MeasurementCatalog {
 
     /** A linear conversion to the canonical unit: {@code canonical = sent * scale + offset}; scale 1, offset 0 if unset. */
     public record Conversion(Double scale, Double offset) {
+        /** A unit listed without scale or offset: the canonical unit itself. */
+        public static final Conversion NONE = new Conversion(null, null);
+
+        public double factor() {
+            return scale == null ? 1 : scale;
+        }
+
+        public double shift() {
+            return offset == null ? 0 : offset;
+        }
+
         /** The sent value in the canonical unit. */
         public double toCanonical(double sent) {
-            return sent * (scale == null ? 1 : scale) + (offset == null ? 0 : offset);
+            return sent * factor() + shift();
+        }
+
+        /** A canonical value as sent in this unit. */
+        public double fromCanonical(double canonical) {
+            return (canonical - shift()) / factor();
         }
     }
 
@@ -64,6 +80,12 @@ public final class MeasurementCatalog {
         public Definition(String name, String field, String unit, String unitField, Map<String, Conversion> units,
                 Range range, Map<String, Map<String, Double>> detectors) {
             this(name, field, unit, unitField, units, range, detectors, null);
+        }
+
+        /** How a listed unit converts (a unit listed as {@code unit:} or {@code unit: {}} converts by 1). */
+        public Conversion conversion(String sentUnit) {
+            Conversion conversion = units.get(sentUnit);
+            return conversion == null ? Conversion.NONE : conversion;
         }
     }
 
@@ -196,8 +218,7 @@ public final class MeasurementCatalog {
                         + String.join(", ", definition.units().keySet()) + " (the measurement catalog)"));
                 continue;
             }
-            Conversion conversion = definition.units().get(unit);
-            double canonical = conversion == null ? value : conversion.toCanonical(value);
+            double canonical = definition.conversion(unit).toCanonical(value);
             if (!Double.isFinite(canonical)) {
                 problems.add(new Problem(definition.name(), value + " " + unit + " is not a finite number in "
                         + definition.unit()));
@@ -236,9 +257,9 @@ public final class MeasurementCatalog {
             if (unit.getKey().isBlank() || ReadingRules.controlCharacter(unit.getKey()) >= 0) {
                 return "unit " + ReadingRules.quote(unit.getKey()) + " must be visible characters";
             }
-            Conversion conversion = unit.getValue() == null ? new Conversion(null, null) : unit.getValue();
-            double scale = conversion.scale() == null ? 1 : conversion.scale();
-            double offset = conversion.offset() == null ? 0 : conversion.offset();
+            Conversion conversion = definition.conversion(unit.getKey());
+            double scale = conversion.factor();
+            double offset = conversion.shift();
             if (unit.getKey().length() > 16 || scale == 0 || !Double.isFinite(scale) || !Double.isFinite(offset)) {
                 return "unit " + unit.getKey() + " needs a finite, non-zero scale (and a finite offset)";
             }

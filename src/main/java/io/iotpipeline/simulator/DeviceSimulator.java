@@ -280,11 +280,9 @@ public class DeviceSimulator {
      * unit (1013.2 hPa is 14.695 psi, 101.32 kPa).
      */
     static double sent(io.iotpipeline.ingest.MeasurementCatalog.Definition definition, String unit, double canonical) {
-        var conversion = definition.units().get(unit);
-        double scale = conversion == null || conversion.scale() == null ? 1 : conversion.scale();
-        double offset = conversion == null || conversion.offset() == null ? 0 : conversion.offset();
-        int decimals = (int) Math.max(0, Math.ceil(Math.log10(Math.abs(scale) * 10) - 1e-9));
-        return java.math.BigDecimal.valueOf((canonical - offset) / scale)
+        var conversion = definition.conversion(unit);
+        int decimals = (int) Math.max(0, Math.ceil(Math.log10(Math.abs(conversion.factor()) * 10) - 1e-9));
+        return java.math.BigDecimal.valueOf(conversion.fromCanonical(canonical))
                 .setScale(decimals, java.math.RoundingMode.HALF_UP).doubleValue();
     }
 
