@@ -1,6 +1,7 @@
 // Latency as a reader of the database sees it: produce -> row visible. The probe produces the events itself at a
 // steady rate, notes the time just before each send, and a poller queries the contender's table every 20 ms for the
-// eventIds it has not seen yet; a reading's latency is the start of the first query that returns its row minus its
+// readings it has not seen yet, by each reading's deviceId, eventTime and eventId (so each table is read through its
+// primary key, whichever order its columns come in); a reading's latency is the start of the first query that returns its row minus its
 // send time. It never reads a column the contender writes (ingestedAt would hide the statement and the commit: a
 // reader sees a row only once its transaction commits). Used by bench/peers.sh; run on the pipeline jar's classpath:
 //   java -cp target/iot-pipeline.jar bench/VisibleLatency.java <brokers> <topic> <partitions> <jdbcUrl> <user>
@@ -58,7 +59,7 @@ public class VisibleLatency {
     static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     /** A measured event: when it was sent, and the devices whose rows the poller has not seen yet. */
-    record Sent(UUID eventId, int partition, long sentNanos, Set<String> unseen) {
+    record Sent(UUID eventId, String eventTime, int partition, long sentNanos, Set<String> unseen) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,7 +107,8 @@ public class VisibleLatency {
                         long scheduled = start + (long) (sent * 1e9 / eventsPerSecond);
                         sendLagNanosMax = Math.max(sendLagNanosMax, sentNanos - scheduled);
                         poller.unseenReadings.addAndGet(DEVICES_PER_EVENT);
-                        poller.outstanding.add(new Sent(event.eventId(), partition, sentNanos, event.deviceIds()));
+                        poller.outstanding.add(new Sent(event.eventId(), event.eventTime(), partition, sentNanos,
+                                event.deviceIds()));
                         measuredReadings += DEVICES_PER_EVENT;
                     }
                 }
@@ -196,7 +198,10 @@ public class VisibleLatency {
             // autocommit: every query reads a fresh snapshot, i.e. the rows committed before it started
             try (Connection db = DriverManager.getConnection(url, user, password);
                     PreparedStatement query = db.prepareStatement(
-                            "SELECT eventId, deviceId FROM " + table + " WHERE eventId = ANY(?)")) {
+                            "SELECT t.eventId, t.deviceId FROM unnest(CAST(? AS text[]), CAST(? AS timestamp[]),"
+                                    + " CAST(? AS uuid[])) AS k(deviceId, eventTime, eventId)"
+                                    + " JOIN " + table + " t ON t.deviceId = k.deviceId AND t.eventTime = k.eventTime"
+                                    + " AND t.eventId = k.eventId")) {
                 try (var settings = db.createStatement()) {
                     // The probe should cost the database little, the same each time: one plan for the session
                     // (planning an array of thousands of eventIds took longer than running it), and index lookups
@@ -228,12 +233,20 @@ public class VisibleLatency {
 
         /** Asks for the oldest events of these partitions; returns those whose full window came back whole. */
         private List<Integer> poll(Connection db, PreparedStatement query, List<Integer> partitions) throws Exception {
+            List<String> deviceIds = new ArrayList<>(), eventTimes = new ArrayList<>();
             List<UUID> ids = new ArrayList<>();
             Map<Integer, List<UUID>> fullWindows = new HashMap<>(); // partitions with more outstanding than asked
             for (int p : partitions) {
                 LinkedHashMap<UUID, Sent> partition = unseenByPartition.get(p);
                 List<UUID> window = partition.keySet().stream().limit(WINDOW).toList();
-                ids.addAll(window);
+                for (UUID eventId : window) {
+                    Sent sent = partition.get(eventId);
+                    for (String deviceId : sent.unseen()) {
+                        deviceIds.add(deviceId);
+                        eventTimes.add(sent.eventTime());
+                        ids.add(eventId);
+                    }
+                }
                 if (partition.size() > window.size()) {
                     fullWindows.put(p, window);
                 }
@@ -244,7 +257,9 @@ public class VisibleLatency {
             if (!fullWindows.isEmpty()) {
                 fullWindowPolls++;
             }
-            query.setArray(1, db.createArrayOf("uuid", ids.toArray()));
+            query.setArray(1, db.createArrayOf("text", deviceIds.toArray()));
+            query.setArray(2, db.createArrayOf("text", eventTimes.toArray()));
+            query.setArray(3, db.createArrayOf("uuid", ids.toArray()));
             // Seen at the start of the query: its snapshot, taken just after, is what made the row visible. A row
             // that became visible just after the previous query is counted up to one interval (and a query) late.
             long seenNanos = System.nanoTime();
@@ -276,7 +291,7 @@ public class VisibleLatency {
      * devices in Fahrenheit, statuses 80/10/10. Never late (eventTime = now) and never a duplicate.
      */
     static class Events {
-        record Event(UUID eventId, String customerId, String json, Set<String> deviceIds) {
+        record Event(UUID eventId, String customerId, String eventTime, String json, Set<String> deviceIds) {
         }
 
         private final ObjectMapper json = new ObjectMapper();
@@ -322,8 +337,9 @@ public class VisibleLatency {
                 double roll = random.nextDouble();
                 device.put("status", roll < 0.8 ? "SUCCESS" : roll < 0.9 ? "ERROR" : "STANDBY");
             }
-            event.put("eventTime", LocalDateTime.now(ZoneOffset.UTC).format(EVENT_TIME));
-            return new Event(eventId, customerId, event.toString(), new HashSet<>(picked));
+            String eventTime = LocalDateTime.now(ZoneOffset.UTC).format(EVENT_TIME);
+            event.put("eventTime", eventTime);
+            return new Event(eventId, customerId, eventTime, event.toString(), new HashSet<>(picked));
         }
 
         /** The simulator's walk with its defaults: -10..45 °C, steps up to 0.5, pulled gently to the device's level */

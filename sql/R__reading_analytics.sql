@@ -79,18 +79,29 @@ BEGIN
                  temperatureCelsius, late, extraFields, kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp,
                  firstOfEvent, position)),
     -- an eventOffset far outside its stream's known range is refused, not counted as a gap of missing events
-    -- (a stream not stored yet is judged against its first event in the batch; numeric: no bigint can overflow)
+    -- (a stream not stored yet is judged against its first event in the batch; numeric: no bigint can overflow).
+    -- Judged per stream first, each stream looked up once: only a stream with an offset out of range has its
+    -- readings looked at one by one (a lookup per reading was 8 ms of a 6,000-reading batch).
     stream_starts AS (
-        SELECT DISTINCT ON (customerId, eventPublisher) customerId, eventPublisher, eventOffset
-        FROM incoming ORDER BY customerId, eventPublisher, position),
-    jumps AS (
-        SELECT i.*, coalesce(s.firstOffset, f.eventOffset) AS firstOffset, coalesce(s.lastOffset, f.eventOffset) AS lastOffset
-        FROM incoming i
-        JOIN stream_starts f ON f.customerId = i.customerId AND f.eventPublisher = i.eventPublisher
-        LEFT JOIN event_streams s ON s.customerId = i.customerId AND s.eventPublisher = i.eventPublisher
+        SELECT DISTINCT ON (customerId, eventPublisher) customerId, eventPublisher, eventOffset,
+               min(eventOffset) OVER stream AS lowest, max(eventOffset) OVER stream AS highest
+        FROM incoming
+        WINDOW stream AS (PARTITION BY customerId, eventPublisher)
+        ORDER BY customerId, eventPublisher, position),
+    streams_out_of_range AS MATERIALIZED (
+        SELECT f.customerId, f.eventPublisher, coalesce(s.firstOffset, f.eventOffset) AS firstOffset,
+               coalesce(s.lastOffset, f.eventOffset) AS lastOffset
+        FROM stream_starts f
+        LEFT JOIN event_streams s ON s.customerId = f.customerId AND s.eventPublisher = f.eventPublisher
         WHERE max_jump > 0
-          AND (i.eventOffset::numeric > coalesce(s.lastOffset, f.eventOffset)::numeric + max_jump
-               OR i.eventOffset::numeric < coalesce(s.firstOffset, f.eventOffset)::numeric - max_jump)),
+          AND (f.highest::numeric > coalesce(s.lastOffset, f.eventOffset)::numeric + max_jump
+               OR f.lowest::numeric < coalesce(s.firstOffset, f.eventOffset)::numeric - max_jump)),
+    jumps AS (
+        SELECT i.*, o.firstOffset, o.lastOffset
+        FROM incoming i
+        JOIN streams_out_of_range o ON o.customerId = i.customerId AND o.eventPublisher = i.eventPublisher
+        WHERE i.eventOffset::numeric > o.lastOffset::numeric + max_jump
+           OR i.eventOffset::numeric < o.firstOffset::numeric - max_jump),
     jump_letters AS (
         INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, eventId, deviceId, kafkaTopic,
                 kafkaPartition, kafkaOffset)
