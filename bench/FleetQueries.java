@@ -41,11 +41,22 @@ public class FleetQueries {
                     devices("-readings", Map.of("state", "SILENT", "status", "ERROR", "customerId", customer)));
             Map<String, Object> customers = new HashMap<>(Map.of("limit", 1000));
             customers.put("cursor", null);
-            time(db, "customers, first page", new Query(FleetPage.CUSTOMERS, customers));
+            time(db, "customers, first page", new Query(statementFile("statements/api-customers.sql"), customers));
         }
     }
 
     record Query(String sql, Map<String, Object> values) { }
+
+    /** A statement the routes run from the jar's classpath (sql:classpath:), without its comment lines. */
+    static String statementFile(String resource) throws Exception {
+        try (var in = FleetQueries.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("no " + resource + " on the classpath");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+        }
+    }
 
     static Query devices(String sort, Map<String, String> parameters) {
         Map<String, Object> values = new HashMap<>();
