@@ -34,6 +34,8 @@ public final class Database {
         pool.addConnectionProperty("connectTimeout", String.valueOf(settings.connectTimeoutSeconds()));
         pool.addConnectionProperty("socketTimeout", String.valueOf(settings.socketTimeoutSeconds()));
         pool.addConnectionProperty("tcpKeepAlive", "true");
+        // store_readings' uuid and timestamp arrays go in PostgreSQL's binary format (BinaryArray), not as text
+        pool.addConnectionProperty("binaryTransferEnable", "UUID_ARRAY,TIMESTAMP_ARRAY,TIMESTAMPTZ_ARRAY");
         // a pooled connection is checked before it is lent out (one broken by a reset is replaced), within this bound
         pool.setValidationQueryTimeout(java.time.Duration.ofSeconds(settings.validationTimeoutSeconds()));
         return pool;

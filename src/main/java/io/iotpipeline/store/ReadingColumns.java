@@ -1,10 +1,12 @@
 package io.iotpipeline.store;
 
+import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.iotpipeline.domain.DeviceReading;
@@ -53,52 +55,13 @@ public final class ReadingColumns {
         return new EventKey(reading.eventId(), reading.eventTime());
     }
 
-    /** As {@link #TIMESTAMP} formats it, written directly for the years readings have (the formatter costs more). */
-    static String timestamp(java.time.LocalDateTime time) {
-        int year = time.getYear();
-        if (year < 1000 || year > 9999) {
-            return TIMESTAMP.format(time);
-        }
-        char[] text = new char[26];
-        put(text, 0, year, 4);
-        text[4] = '-';
-        put(text, 5, time.getMonthValue(), 2);
-        text[7] = '-';
-        put(text, 8, time.getDayOfMonth(), 2);
-        text[10] = 'T';
-        put(text, 11, time.getHour(), 2);
-        text[13] = ':';
-        put(text, 14, time.getMinute(), 2);
-        text[16] = ':';
-        put(text, 17, time.getSecond(), 2);
-        text[19] = '.';
-        put(text, 20, time.getNano() / 1_000, 6);
-        return new String(text);
-    }
-
-    /** A Kafka timestamp (epoch ms, -1 when unknown) as a timestamptz in UTC. */
-    static String kafkaTimestamp(long epochMillis) {
-        if (epochMillis < 0) {
-            return null;
-        }
-        return timestamp(java.time.LocalDateTime.ofEpochSecond(epochMillis / 1000,
-                (int) (epochMillis % 1000) * 1_000_000, java.time.ZoneOffset.UTC)) + "Z";
-    }
-
-    private static void put(char[] text, int at, int value, int digits) {
-        for (int i = at + digits - 1; i >= at; i--) {
-            text[i] = (char) ('0' + value % 10);
-            value /= 10;
-        }
-    }
-
     private static List<Object> of(List<DeviceReading> readings, boolean[] firstOfEvent, String anomalies) {
         int n = readings.size();
-        String[] eventIds = new String[n];
+        UUID[] eventIds = new UUID[n];
         String[] customerIds = new String[n];
         long[] eventOffsets = new long[n];
         String[] publishers = new String[n];
-        String[] eventTimes = new String[n];
+        LocalDateTime[] eventTimes = new LocalDateTime[n];
         String[] deviceIds = new String[n];
         String[] measures = new String[n];
         String[] statuses = new String[n];
@@ -109,19 +72,14 @@ public final class ReadingColumns {
         String[] topics = new String[n];
         int[] partitions = new int[n];
         long[] offsets = new long[n];
-        String[] kafkaTimestamps = new String[n];
-        DeviceReading previous = null;
+        long[] kafkaTimestamps = new long[n];
         for (int i = 0; i < n; i++) {
             DeviceReading r = readings.get(i);
-            // the readings of one event (and of one record) follow each other and share their values: written once
-            boolean sameEvent = previous != null && previous.eventId() == r.eventId()
-                    && previous.eventTime() == r.eventTime();
-            boolean sameRecord = previous != null && previous.source() == r.source();
-            eventIds[i] = sameEvent ? eventIds[i - 1] : r.eventId().toString();
+            eventIds[i] = r.eventId();
             customerIds[i] = r.customerId();
             eventOffsets[i] = r.eventOffset();
             publishers[i] = r.eventPublisher();
-            eventTimes[i] = sameEvent ? eventTimes[i - 1] : timestamp(r.eventTime());
+            eventTimes[i] = r.eventTime();
             deviceIds[i] = r.deviceId();
             measures[i] = r.measure();
             statuses[i] = r.status();
@@ -132,26 +90,25 @@ public final class ReadingColumns {
             topics[i] = r.source().topic();
             partitions[i] = r.source().partition();
             offsets[i] = r.source().offset();
-            kafkaTimestamps[i] = sameRecord ? kafkaTimestamps[i - 1] : kafkaTimestamp(r.source().timestamp());
-            previous = r;
+            kafkaTimestamps[i] = r.source().timestamp();
         }
         List<Object> columns = new ArrayList<>(19);
-        columns.add(eventIds);
-        columns.add(customerIds);
+        columns.add(BinaryArray.uuids(eventIds));
+        columns.add(BinaryArray.texts(customerIds));
         columns.add(eventOffsets);
-        columns.add(publishers);
-        columns.add(eventTimes);
-        columns.add(deviceIds);
-        columns.add(measures);
-        columns.add(statuses);
+        columns.add(BinaryArray.texts(publishers));
+        columns.add(BinaryArray.timestamps(eventTimes));
+        columns.add(BinaryArray.texts(deviceIds));
+        columns.add(BinaryArray.texts(measures));
+        columns.add(BinaryArray.texts(statuses));
         columns.add(temperatures);
         columns.add(celsius);
         columns.add(late);
         columns.add(extraFields);
-        columns.add(topics);
+        columns.add(BinaryArray.texts(topics));
         columns.add(partitions);
         columns.add(offsets);
-        columns.add(kafkaTimestamps);
+        columns.add(BinaryArray.epochMillis(kafkaTimestamps));
         columns.add(firstOfEvent);
         columns.add(anomalies == null ? "[]" : anomalies);
         columns.add(measurements(readings));

@@ -12,6 +12,7 @@ import io.iotpipeline.Application;
 import io.iotpipeline.TestEvent;
 import io.iotpipeline.ops.PipelineCounters;
 import io.iotpipeline.simulator.DeviceSimulator;
+import io.iotpipeline.store.BinaryArray;
 import io.iotpipeline.store.Database;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -91,6 +92,31 @@ class PipelineIT {
                         "D001", "C", "ERROR", 15.0),
                 row("e3cb26d3-41b2-49a2-84f3-0156ed8d7502", "CI00103", 10001L, "device", "2023-01-05 11:13:53.643364",
                         "D002", "C", "SUCCESS", 16.0)), stored);
+    }
+
+    /** The store's binary arrays say to PostgreSQL what their text says, sent in binary or (binary transfer off) as text. */
+    @Test
+    void binaryArraysAreReadAsTheirValues() throws Exception {
+        UUID id = UUID.fromString("e3cb26d3-41b2-49a2-84f3-0156ed8d7502");
+        java.time.LocalDateTime time = java.time.LocalDateTime.of(2023, 1, 5, 11, 13, 53, 643_364_000);
+        Properties binary = new Properties();
+        binary.put("binaryTransferEnable", "UUID_ARRAY,TIMESTAMP_ARRAY,TIMESTAMPTZ_ARRAY");
+        Properties text = new Properties();
+        text.put("binaryTransferDisable", "UUID_ARRAY,TIMESTAMP_ARRAY,TIMESTAMPTZ_ARRAY,TEXT_ARRAY");
+        for (Properties driver : List.of(binary, text)) {
+            assertEquals("{e3cb26d3-41b2-49a2-84f3-0156ed8d7502,NULL}", rows.echo("SELECT CAST(? AS uuid[])::text",
+                    BinaryArray.uuids(new UUID[] {id, null}), driver), driver.toString());
+            assertEquals("{\"2023-01-05 11:13:53.643364\",\"1999-12-31 23:59:59.999999\"}", rows.echo(
+                    "SELECT CAST(? AS timestamp[])::text", BinaryArray.timestamps(new java.time.LocalDateTime[] {time,
+                            java.time.LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000)}), driver), driver.toString());
+            assertEquals("{\"2023-01-05 11:13:53.700\",NULL,\"2000-01-01 00:00:00.000\"}", rows.echo(
+                    "SELECT array(SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')"
+                            + " FROM unnest(CAST(? AS timestamptz[])) t)::text",
+                    BinaryArray.epochMillis(new long[] {1672917233700L, -1, 946684800000L}), driver), driver.toString());
+            assertEquals("{CI00103,NULL,\"a \\\"quoted\\\" \\\\ é\",\"\"}", rows.echo("SELECT CAST(? AS text[])::text",
+                    BinaryArray.texts(new String[] {"CI00103", null, "a \"quoted\" \\ é", ""}), driver), driver.toString());
+            assertEquals("{}", rows.echo("SELECT CAST(? AS text[])::text", BinaryArray.texts(new String[0]), driver));
+        }
     }
 
     @Test

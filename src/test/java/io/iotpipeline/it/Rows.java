@@ -80,6 +80,22 @@ public final class Rows {
         }
     }
 
+    /** The text PostgreSQL makes of one parameter, sent over a connection with these driver properties. */
+    public String echo(String sql, Object parameter, java.util.Properties driver) throws SQLException {
+        java.util.Properties all = new java.util.Properties();
+        all.putAll(driver);
+        all.put("user", user);
+        all.put("password", password);
+        try (Connection c = DriverManager.getConnection(url, all);
+                java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, parameter);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     private Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, password);
     }
