@@ -81,13 +81,14 @@ BEGIN
     -- an eventOffset far outside its stream's known range is refused, not counted as a gap of missing events
     -- (a stream not stored yet is judged against its first event in the batch; numeric: no bigint can overflow).
     -- Judged per stream first, each stream looked up once: only a stream with an offset out of range has its
-    -- readings looked at one by one (a lookup per reading was 8 ms of a 6,000-reading batch).
+    -- readings looked at one by one (a lookup per reading, or a sort of the batch, was 8 to 12 ms of a 6,000-reading
+    -- call).
     stream_starts AS (
-        SELECT DISTINCT ON (customerId, eventPublisher) customerId, eventPublisher, eventOffset,
-               min(eventOffset) OVER stream AS lowest, max(eventOffset) OVER stream AS highest
+        -- min over (position, offset) pairs: the offset of the stream's first event in the batch, without a sort
+        SELECT customerId, eventPublisher, (min(ARRAY[position, eventOffset]))[2] AS eventOffset,
+               min(eventOffset) AS lowest, max(eventOffset) AS highest
         FROM incoming
-        WINDOW stream AS (PARTITION BY customerId, eventPublisher)
-        ORDER BY customerId, eventPublisher, position),
+        GROUP BY customerId, eventPublisher),
     streams_out_of_range AS MATERIALIZED (
         SELECT f.customerId, f.eventPublisher, coalesce(s.firstOffset, f.eventOffset) AS firstOffset,
                coalesce(s.lastOffset, f.eventOffset) AS lastOffset
@@ -100,8 +101,10 @@ BEGIN
         SELECT i.*, o.firstOffset, o.lastOffset
         FROM incoming i
         JOIN streams_out_of_range o ON o.customerId = i.customerId AND o.eventPublisher = i.eventPublisher
-        WHERE i.eventOffset::numeric > o.lastOffset::numeric + max_jump
-           OR i.eventOffset::numeric < o.firstOffset::numeric - max_jump),
+        -- checked once: with no stream out of range the readings are not even sorted for the join
+        WHERE EXISTS (SELECT FROM streams_out_of_range)
+          AND (i.eventOffset::numeric > o.lastOffset::numeric + max_jump
+               OR i.eventOffset::numeric < o.firstOffset::numeric - max_jump)),
     jump_letters AS (
         INSERT INTO iot_dead_letters (deadLetterKey, reason, payload, payloadLength, eventId, deviceId, kafkaTopic,
                 kafkaPartition, kafkaOffset)
@@ -142,10 +145,13 @@ BEGIN
         ON CONFLICT (eventId, deviceId, eventTime) DO NOTHING
         RETURNING eventId, customerId, eventOffset, eventPublisher, eventTime, deviceId, measure, status, temperature,
                   temperatureCelsius, late, kafkaTopic, kafkaPartition),
-    -- the sends that claimed nothing: none in the common case, every one on a replay; only these are looked up
+    -- the sends that claimed nothing: none in the common case, every one on a replay; only these are looked up.
+    -- When every reading claimed its key there are none, and the anti-join is not run at all (it sorted the batch
+    -- twice: 6 ms of a 6,000-reading call).
     unclaimed AS (
         SELECT b.* FROM batch b
-        WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.eventId = b.eventId AND c.deviceId = b.deviceId
+        WHERE (SELECT count(*) FROM claimed) < cardinality(event_ids)
+          AND NOT EXISTS (SELECT 1 FROM claimed c WHERE c.eventId = b.eventId AND c.deviceId = b.deviceId
                             AND c.eventTime = b.eventTime AND c.fingerprint = b.fingerprint)),
     -- a send whose (eventId, deviceId) is held by a reading of another eventTime or other values is a conflict: not
     -- stored, and a dead letter says what is stored instead. Keys claimed above are not yet visible to this
@@ -256,12 +262,18 @@ BEGIN
         WHERE previousState IS DISTINCT FROM 'ONLINE'
         ORDER BY 1, 2),
     -- an event counts once, with its first reading: a re-send with another eventTime is another reading, and so
-    -- another event; a replay inserts nothing and so counts nothing
+    -- another event; a replay inserts nothing and so counts nothing. When every reading of the batch was inserted,
+    -- its first readings are the batch's own, without joining the two (5 ms of a 6,000-reading call); only one of
+    -- the two branches runs.
     streams AS (
         INSERT INTO event_streams AS s (customerId, eventPublisher, firstOffset, lastOffset, eventsSeen)
-        SELECT i.customerId, i.eventPublisher, min(i.eventOffset), max(i.eventOffset), count(*)
-        FROM inserted i JOIN batch b USING (eventId, deviceId, eventTime)
-        WHERE b.firstOfEvent
+        SELECT e.customerId, e.eventPublisher, min(e.eventOffset), max(e.eventOffset), count(*)
+        FROM (SELECT b.customerId, b.eventPublisher, b.eventOffset FROM batch b
+              WHERE b.firstOfEvent AND (SELECT count(*) FROM inserted) = cardinality(event_ids)
+              UNION ALL
+              SELECT i.customerId, i.eventPublisher, i.eventOffset
+              FROM inserted i JOIN batch b USING (eventId, deviceId, eventTime)
+              WHERE b.firstOfEvent AND (SELECT count(*) FROM inserted) <> cardinality(event_ids)) e
         GROUP BY 1, 2
         ORDER BY 1, 2
         ON CONFLICT (customerId, eventPublisher) DO UPDATE SET
