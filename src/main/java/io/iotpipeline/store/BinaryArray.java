@@ -72,7 +72,10 @@ public final class BinaryArray extends PGobject implements PGBinaryObject {
         Writer out = new Writer(boxed, TIMESTAMPTZ_OID, 8);
         for (Long value : boxed) {
             if (out.element(value, 8)) {
-                out.putLong(value * 1_000L - POSTGRES_EPOCH_MICROS);
+                // beyond a long's microseconds: a value PostgreSQL refuses as out of range (not its infinity,
+                // Long.MAX_VALUE), as it refuses any timestamp past its range, so the reading becomes a dead letter
+                out.putLong(value > Long.MAX_VALUE / 1_000L ? Long.MAX_VALUE - 1
+                        : value * 1_000L - POSTGRES_EPOCH_MICROS);
             }
         }
         return new BinaryArray("timestamptz[]", out.bytes, boxed, value -> ReadingColumns.TIMESTAMP.format(

@@ -52,13 +52,46 @@ public final class Database {
             throw new IllegalStateException(explain(e, url, user), e);
         }
         MigrateResult result = Flyway.configure()
-                .dataSource(dataSource)
+                .dataSource(withoutSocketTimeout(dataSource))
                 .locations("classpath:sql")
                 .load()
                 .migrate();
         LOG.info("Database schema at version {} ({} migrations applied now)",
                 result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
                 result.migrationsExecuted);
+    }
+
+    /**
+     * The pool's connections without their socket timeout while Flyway holds them: a migration may run for minutes on
+     * a large database (V17 rebuilds the readings' primary key), and a timeout would drop it half done, to be rolled
+     * back and tried again at every start while the abandoned statement still holds its locks. Each connection gets
+     * its timeout back before it returns to the pool.
+     */
+    static DataSource withoutSocketTimeout(DataSource pool) {
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(Database.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, arguments) -> {
+                    Object result = invoke(pool, method, arguments);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    int timeout = connection.getNetworkTimeout();
+                    connection.setNetworkTimeout(Runnable::run, 0);
+                    return java.lang.reflect.Proxy.newProxyInstance(Database.class.getClassLoader(),
+                            new Class<?>[] {Connection.class}, (c, call, args) -> {
+                                if (call.getName().equals("close") && !connection.isClosed()) {
+                                    connection.setNetworkTimeout(Runnable::run, timeout);
+                                }
+                                return invoke(connection, call, args);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] arguments) throws Throwable {
+        try {
+            return method.invoke(target, arguments);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     /** Stores a setting the database side needs (see {@code pipeline_settings}). */

@@ -117,6 +117,10 @@ class PipelineIT {
                     BinaryArray.texts(new String[] {"CI00103", null, "a \"quoted\" \\ é", ""}), driver), driver.toString());
             assertEquals("{}", rows.echo("SELECT CAST(? AS text[])::text", BinaryArray.texts(new String[0]), driver));
         }
+        // a Kafka timestamp past what a long holds in microseconds is refused, never wrapped into another time
+        java.sql.SQLException far = assertThrows(java.sql.SQLException.class, () -> rows.echo(
+                "SELECT CAST(? AS timestamptz[])::text", BinaryArray.epochMillis(new long[] {Long.MAX_VALUE}), binary));
+        assertTrue(far.getMessage().contains("out of range"), far.getMessage());
     }
 
     @Test

@@ -50,6 +50,13 @@ class BinaryArrayTest {
         utc.position(24);
         assertEquals(123_000, utc.getLong());
         assertEquals(-1, utc.getInt());
+        // a Kafka timestamp whose microseconds a long cannot hold: out of PostgreSQL's range, not wrapped into it
+        ByteBuffer far = bytes(BinaryArray.epochMillis(new long[] {Long.MAX_VALUE / 1_000L + 1, Long.MAX_VALUE}));
+        far.position(20);
+        assertEquals(8, far.getInt());
+        assertEquals(Long.MAX_VALUE - 1, far.getLong());
+        assertEquals(8, far.getInt());
+        assertEquals(Long.MAX_VALUE - 1, far.getLong());
     }
 
     @Test
