@@ -23,8 +23,8 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
   CMD curl -fsS http://localhost:8080/observe/health/ready || exit 1
 # A small heap is enough: the backlog waits in Kafka, not in memory. The JIT's first tier only: the second tier's
-# compiler threads cost more CPU than its faster code saves until millions of readings have passed (bench/README.md,
-# session 14: app CPU 18.6 -> 10.5 s on 900,000 readings, 25.3 -> 21.5 s on 3 million; peak RSS 436 -> 387 MiB).
+# compiler threads cost more CPU than its faster code saved, on 900,000 and on 3 million readings (bench/README.md,
+# session 14: app CPU 18.6 -> 10.5 s and 25.3 -> 21.5 s; peak RSS 436 -> 387 MiB).
 ENV JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 # exec: SIGTERM reaches the JVM directly, so the batch in flight is written and committed before it exits
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/iot-pipeline-service.jar \"$@\"", "iot-pipeline"]
