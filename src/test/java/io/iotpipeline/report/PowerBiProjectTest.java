@@ -163,7 +163,7 @@ class PowerBiProjectTest {
     @Test
     void namesAreUniqueIgnoringCaseWithinEachTableAndAcrossTheModelsMeasures() {
         assertEquals(List.of(), nameClashes(project.tables.values()),
-                "a tabular model compares object names case-insensitively: Desktop refuses these");
+                "a tabular model compares object names case-insensitively, and DAX reads a measure named as a table as the table");
     }
 
     @Test
@@ -176,13 +176,45 @@ class PowerBiProjectTest {
                 Map.of("LATE %", "1"), List.of("LATE %"), "Customers.tmdl");
         assertEquals(List.of("Devices: 'Readings' and 'readings'", "measures 'LATE %' (Customers) and 'Late %' (Windows)"),
                 nameClashes(List.of(devices, windows, customers)));
+        PowerBiProject.Table silent = new PowerBiProject.Table("Silent Devices", "v", "directQuery",
+                Map.of("state", new PowerBiProject.Column("state", "string", "state", false)), Map.of(), List.of("state"),
+                "Silent Devices.tmdl");
+        PowerBiProject.Table counts = new PowerBiProject.Table("Counts", "v", "directQuery", Map.of(),
+                Map.of("silent devices", "1", "State", "1"), List.of("silent devices", "State"), "Counts.tmdl");
+        assertEquals(List.of("measure 'State' (Counts) and column Silent Devices[state]",
+                "measure 'silent devices' (Counts) and table 'Silent Devices'"), nameClashes(List.of(silent, counts))
+                        .stream().sorted().toList());
     }
 
-    /** Columns and measures of one table, and measures of the whole model, that are equal ignoring case. */
+    /**
+     * Columns and measures of one table, and measures of the whole model, that are equal ignoring case; and a measure
+     * named as a table or as a column of another table (a Power BI model forces measure names unique against every
+     * column, Model.ForceUniqueNames; a measure named as a table reads as the table in DAX and in the field list).
+     */
     static List<String> nameClashes(Collection<PowerBiProject.Table> tables) {
         List<String> clashes = new ArrayList<>();
         Map<String, String> measureTables = new TreeMap<>();
         Map<String, String> measureNames = new TreeMap<>();
+        Map<String, String> tableNames = new TreeMap<>();
+        Map<String, String> columnTables = new TreeMap<>();
+        for (PowerBiProject.Table table : tables) {
+            tableNames.put(table.name().toLowerCase(Locale.ROOT), table.name());
+            for (String column : table.columns().keySet()) {
+                columnTables.putIfAbsent(column.toLowerCase(Locale.ROOT), table.name() + "[" + column + "]");
+            }
+        }
+        for (PowerBiProject.Table table : tables) {
+            for (String measure : table.measures().keySet()) {
+                String key = measure.toLowerCase(Locale.ROOT);
+                if (tableNames.containsKey(key)) {
+                    clashes.add("measure '" + measure + "' (" + table.name() + ") and table '" + tableNames.get(key) + "'");
+                }
+                String column = columnTables.get(key);
+                if (column != null && !column.startsWith(table.name() + "[")) {
+                    clashes.add("measure '" + measure + "' (" + table.name() + ") and column " + column);
+                }
+            }
+        }
         for (PowerBiProject.Table table : tables) {
             Map<String, String> seen = new TreeMap<>();
             for (String name : table.declaredNames()) {
