@@ -34,6 +34,11 @@ public final class AccessGuard implements AuthenticationHandler {
     static final String HEALTH = OBSERVE + "/health";
     static final String JOLOKIA = OBSERVE + "/jolokia";
     static final String INGEST = "/api/events";
+    /**
+     * What guesses at the ingest path are counted under: the key it checks, not a Basic user the request may also
+     * name, which that path never reads (a new name with every guess would otherwise start a new count each time).
+     */
+    private static final String INGEST_KEY = "key";
 
     /** Response headers that may leave; the rest (whatever a route or Camel copied from the request) is removed. */
     private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "content-length", "transfer-encoding",
@@ -85,7 +90,8 @@ public final class AccessGuard implements AuthenticationHandler {
             return;
         }
         if (presentsCredentials(request)) {
-            long wait = failedLogins.secondsToWait(address(request), claimedName(request));
+            long wait = failedLogins.secondsToWait(address(request),
+                    path.equals(INGEST) ? INGEST_KEY : claimedName(request));
             if (wait > 0) {
                 ctx.response().putHeader("Retry-After", Long.toString(wait));
                 answer(ctx, 429, "too many wrong passwords or keys from this address: retry in " + wait + " s");
@@ -119,7 +125,7 @@ public final class AccessGuard implements AuthenticationHandler {
                 ctx.next();
             } else {
                 if (presentsCredentials(request)) {
-                    failedLogins.failed(address(request), claimedName(request));
+                    failedLogins.failed(address(request), INGEST_KEY);
                 }
                 answer(ctx, 401, "a valid API key is required in the X-API-Key header");
             }

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * first overrun, doubling with each further one up to a minute; while it waits, its requests for that name are answered
  * 429 without being checked. Counting per name as well as per address keeps one guesser from locking out the other
  * users behind the same proxy, and a right answer clears nothing (a reader's valid request must not reset its guesses
- * at the operator's password). Ten quiet minutes forget an address's overruns.
+ * at the operator's password). Ten quiet minutes forget an address's overruns. Made-up names cannot grow the count
+ * without end nor escape it: beyond MAX_TRACKED names an address's guesses at new names count as one name.
  */
 final class FailedLogins {
 
@@ -16,6 +17,8 @@ final class FailedLogins {
     private static final long QUIET_MS = 10 * MINUTE_MS;
     private static final long LONGEST_WAIT_MS = 60_000;
     private static final int MAX_TRACKED = 10_000;
+    /** Where an address's guesses at names beyond MAX_TRACKED count, together. */
+    private static final String ANY_NAME = "*";
 
     private record Record(long windowStart, int failures, int overruns, long blockedUntil, long lastFailure) {
     }
@@ -32,8 +35,12 @@ final class FailedLogins {
 
     /** Seconds the address must still wait before trying this name, or 0 when it may try. */
     long secondsToWait(String address, String name) {
-        Record record = byAddressAndName.get(address + "|" + name);
         long now = clock.getAsLong();
+        return Math.max(secondsToWait(byAddressAndName.get(address + "|" + name), now),
+                secondsToWait(byAddressAndName.get(address + "|" + ANY_NAME), now));
+    }
+
+    private static long secondsToWait(Record record, long now) {
         return record == null || record.blockedUntil <= now ? 0 : (record.blockedUntil - now + 999) / 1000;
     }
 
@@ -44,7 +51,12 @@ final class FailedLogins {
             lastSweep = now;
             byAddressAndName.values().removeIf(record -> record.blockedUntil <= now && now - record.lastFailure > MINUTE_MS);
         }
-        byAddressAndName.compute(address + "|" + name, (ignored, record) -> {
+        String key = address + "|" + name;
+        if (byAddressAndName.size() > MAX_TRACKED && !byAddressAndName.containsKey(key)) {
+            // still full after the sweep: a flood of made-up names, whose guesses then count together per address
+            key = address + "|" + ANY_NAME;
+        }
+        byAddressAndName.compute(key, (ignored, record) -> {
             int overruns = record == null || now - record.lastFailure > QUIET_MS ? 0 : record.overruns;
             Record current = record == null || now - record.windowStart > MINUTE_MS
                     ? new Record(now, 0, overruns, 0, now) : record;

@@ -110,4 +110,21 @@ class CredentialsTest {
         assertEquals("user:operator", Credentials.claimedName(basic("operator", "x")));
         assertEquals("key", Credentials.claimedName("Bearer abc"));
     }
+
+    @Test
+    void aFloodOfMadeUpNamesCountsAsOneNameOnceTheCountIsFull() {
+        long[] now = {0};
+        FailedLogins logins = new FailedLogins(3, () -> now[0]);
+        for (int i = 0; i <= 10_000; i++) {
+            logins.failed("10.0.0.9", "user:made-up-" + i);
+        }
+        assertEquals(0, logins.secondsToWait("10.0.0.9", "user:another"));
+        for (int i = 0; i < 4; i++) {
+            logins.failed("10.0.0.9", "user:yet-another-" + i);
+        }
+        assertEquals(1, logins.secondsToWait("10.0.0.9", "user:one-more"), "new names from the flooding address wait");
+        assertEquals(0, logins.secondsToWait("10.0.0.1", "user:operator"), "another address does not");
+        logins.failed("10.0.0.1", "user:operator");
+        assertEquals(0, logins.secondsToWait("10.0.0.1", "user:operator"));
+    }
 }

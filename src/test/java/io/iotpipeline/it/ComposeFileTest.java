@@ -122,10 +122,58 @@ class ComposeFileTest {
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, "docker-compose")));
         org.junit.jupiter.api.Assumptions.assumeTrue(installed || System.getenv("CI_REQUIRE_COMPOSE") != null,
                 "docker-compose is not installed");
-        Process check = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
-                .redirectErrorStream(true).start();
+        assertEquals("", composeConfig(SECRETS), "the file with its secrets set");
+        for (String secret : SECRETS.keySet()) {
+            Map<String, String> missing = new java.util.HashMap<>(SECRETS);
+            missing.remove(secret);
+            assertTrue(composeConfig(missing).contains("set " + secret + " in .env"),
+                    "without " + secret + " nothing starts, and the message names it");
+        }
+    }
+
+    /** The secrets no container may start without: each has no default a stranger could know. */
+    static final Map<String, String> SECRETS = Map.of("POSTGRES_PASSWORD", "p", "IOT_DB_PASSWORD", "i",
+            "GRAFANA_ADMIN_PASSWORD", "g", "KAFKA_SASL_PASSWORD", "k");
+
+    /** What docker-compose config says of the file with these variables set ("" when it accepts it). */
+    static String composeConfig(Map<String, String> variables) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
+                .redirectErrorStream(true);
+        SECRETS.keySet().forEach(builder.environment()::remove);
+        builder.environment().putAll(variables);
+        Process check = builder.start();
         String output = new String(check.getInputStream().readAllBytes());
         assertTrue(check.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, check.exitValue(), output);
+        return check.exitValue() == 0 ? output : "exit " + check.exitValue() + ": " + output;
+    }
+
+    /**
+     * No password of the stack has a default (the app's own secrets default to empty, and the app then refuses to
+     * start), the database's login for the app and Grafana is no superuser, and the broker's controller listener, which
+     * has no login, listens on the container's loopback only.
+     */
+    @Test
+    void noPasswordHasADefaultTheAppsLoginIsNoSuperuserAndTheControllerIsLoopbackOnly() throws Exception {
+        java.util.regex.Matcher defaults = java.util.regex.Pattern.compile("\\$\\{([A-Z_]*PASSWORD[A-Z_]*):-([^}]*)}")
+                .matcher(Files.readString(COMPOSE));
+        while (defaults.find()) {
+            assertEquals("", defaults.group(2), defaults.group(1) + " defaults to '" + defaults.group(2) + "'");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kafka = (Map<String, Object>) service("kafka").get("environment");
+        assertEquals("SASL_PLAINTEXT://:9092,CONTROLLER://localhost:9093", kafka.get("KAFKA_LISTENERS"));
+        assertEquals("1@localhost:9093", kafka.get("KAFKA_CONTROLLER_QUORUM_VOTERS"));
+        String format = String.valueOf(service("kafka").get("command"));
+        assertTrue(format.contains("CONTROLLER://localhost:9093") && !format.contains("CONTROLLER://:"), format);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> postgres = (Map<String, Object>) service("postgres").get("environment");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> app = (Map<String, Object>) service("app").get("environment");
+        assertEquals("iot", app.get("DB_USER"));
+        assertTrue(!"iot".equals(postgres.getOrDefault("POSTGRES_USER", "postgres")), "the image makes POSTGRES_USER a superuser");
+        assertTrue(((List<?>) service("postgres").get("volumes")).contains(
+                "./deploy/postgres/iot-role.sh:/docker-entrypoint-initdb.d/iot-role.sh:ro"));
+        String role = Files.readString(Path.of("deploy/postgres/iot-role.sh"));
+        assertTrue(role.contains("CREATE ROLE iot LOGIN NOSUPERUSER") && role.contains("ALTER DATABASE iot OWNER TO iot"), role);
     }
 }

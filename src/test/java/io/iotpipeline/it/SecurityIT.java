@@ -862,6 +862,19 @@ class SecurityIT {
         long wait = Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow());
         Thread.sleep(wait * 1000 + 200);
         assertEquals(200, send(path.asOperator(pipeline, "/observe/metrics").build()).statusCode());
+        // guesses at the ingest key count as guesses at the key, whatever Basic user each one also claims: a new name
+        // per request must not reset the count
+        last = null;
+        for (int i = 0; i < 60 && (last == null || last.statusCode() != 429); i++) {
+            last = send(HttpRequest.newBuilder(path.http(pipeline, "/api/events")).header("Content-Type", "application/json")
+                    .header("X-API-Key", "guess-" + i).header("Authorization", ProductionPath.basic("made-up-" + i, "x"))
+                    .POST(HttpRequest.BodyPublishers.ofString("[]")).build());
+        }
+        assertEquals(429, last.statusCode(), "wrong ingest keys are slowed down, whatever user name comes with them");
+        wait = Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow());
+        Thread.sleep(wait * 1000 + 200);
+        int afterwards = post("/api/events", "application/json", "[]", true).statusCode();
+        assertTrue(afterwards != 401 && afterwards != 429, "the right key afterwards: " + afterwards);
     }
 
     // ---- helpers ----
