@@ -57,6 +57,13 @@ public record ConnectionSettings(boolean embeddedAllowed, Database database, Kaf
         Mqtt mqtt = new Mqtt(mqttEnabled, settings.text("mqtt.brokerUrl"), settings.text("mqtt.topic"),
                 settings.text("mqtt.clientId"), settings.text("mqtt.username"),
                 mqttEnabled ? settings.secret("mqtt.password") : null, settings.nonNegativeLong("mqtt.sessionExpirySeconds"));
+        if (mqttEnabled && settings.flag("auth.enabled") && (mqtt.username().isBlank() || mqtt.password().isBlank())) {
+            // every message on the topic becomes events of the customers it names: with access control on, the
+            // pipeline logs in to its broker like every other client, which the broker must then require of all
+            throw new IllegalStateException("auth.enabled=true and mqtt.enabled=true: set mqtt.username (MQTT_USERNAME)"
+                    + " and mqtt.password (MQTT_PASSWORD or MQTT_PASSWORD_FILE), and have the MQTT broker refuse"
+                    + " anonymous clients");
+        }
         return new ConnectionSettings(embeddedAllowed, database, kafka, mqtt);
     }
 

@@ -62,8 +62,11 @@ class SecurityIT {
         List<String> settings = new ArrayList<>(List.of("-Dsimulator.eventsPerSecond=20", "-Dhttp.idleTimeoutSeconds=3",
                 "-Dingest.http.customerKeys=" + TENANT + " = " + TENANT_KEY));
         if (Mosquitto.available()) {
-            mosquitto = new Mosquitto(path.workDir.resolve("mosquitto.log"));
-            settings.addAll(List.of("-Dmqtt.enabled=true", "-Dmqtt.brokerUrl=" + mosquitto.url()));
+            // access control is on: the broker refuses anonymous clients and the pipeline logs in
+            mosquitto = new Mosquitto(path.workDir.resolve("mosquitto.log"), "iot-pipeline",
+                    "mqtt-" + java.util.UUID.randomUUID());
+            settings.addAll(List.of("-Dmqtt.enabled=true", "-Dmqtt.brokerUrl=" + mosquitto.url(),
+                    "-Dmqtt.username=" + mosquitto.user, "-Dmqtt.password=" + mosquitto.password));
         }
         pipeline = path.startPipeline("pipeline", settings);
         path.awaitLine(pipeline, "Started ingest", Duration.ofSeconds(120));
