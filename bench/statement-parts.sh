@@ -70,8 +70,9 @@ done
 
 for round in $(seq "$ROUNDS"); do
   for variant in $VARIANTS; do
-    cpu=$(SQL="$WORK/$variant" PRELOAD=$PRELOAD SIZES=6000 RUNS=$RUNS bash "$ROOT/bench/store-statement.sh" 2>/dev/null \
-          | awk '$1 == 6000 {print $4}')
+    cpu=$(SQL="$WORK/$variant" PRELOAD=$PRELOAD SIZES=6000 RUNS=$RUNS bash "$ROOT/bench/store-statement.sh" \
+          2> "$WORK/$variant-$round.err" | awk '$1 == 6000 {print $4}') \
+      || { echo "$variant failed: $WORK/$variant-$round.err" >&2; tail -5 "$WORK/$variant-$round.err" >&2; exit 1; }
     echo "$variant $cpu" >> "$WORK/cpu.txt"
     echo "round $round: $variant $cpu us/reading" >&2
   done

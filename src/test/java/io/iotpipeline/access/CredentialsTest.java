@@ -112,19 +112,24 @@ class CredentialsTest {
     }
 
     @Test
-    void aFloodOfMadeUpNamesCountsAsOneNameOnceTheCountIsFull() {
+    void aFloodOfMadeUpNamesCountsAsOneNameAndHoldsBackNoNameWithACountOfItsOwn() {
         long[] now = {0};
         FailedLogins logins = new FailedLogins(3, () -> now[0]);
-        for (int i = 0; i <= 10_000; i++) {
+        logins.failed("10.0.0.9", "user:operator");
+        for (int i = 0; i < 10_000; i++) {
             logins.failed("10.0.0.9", "user:made-up-" + i);
         }
-        assertEquals(0, logins.secondsToWait("10.0.0.9", "user:another"));
-        for (int i = 0; i < 4; i++) {
-            logins.failed("10.0.0.9", "user:yet-another-" + i);
+        assertTrue(logins.tracked() <= FailedLogins.MAX_NAMES_PER_ADDRESS + 1, logins.tracked() + " counts held");
+        assertTrue(logins.secondsToWait("10.0.0.9", "user:one-more") > 0, "names without a count wait with the flood");
+        assertEquals(0, logins.secondsToWait("10.0.0.9", "user:operator"), "a name with a count of its own does not");
+        assertEquals(0, logins.secondsToWait("10.0.0.1", "user:reader"), "nor another address");
+        for (int i = 0; i < 3; i++) {
+            logins.failed("10.0.0.1", "user:reader-" + i);
         }
-        assertEquals(1, logins.secondsToWait("10.0.0.9", "user:one-more"), "new names from the flooding address wait");
-        assertEquals(0, logins.secondsToWait("10.0.0.1", "user:operator"), "another address does not");
-        logins.failed("10.0.0.1", "user:operator");
-        assertEquals(0, logins.secondsToWait("10.0.0.1", "user:operator"));
+        assertEquals(0, logins.secondsToWait("10.0.0.1", "user:reader-0"), "whose names are counted each on its own");
+        now[0] += 2 * 60_000;
+        logins.failed("10.0.0.9", "user:after-a-quiet-while");
+        assertEquals(0, logins.secondsToWait("10.0.0.9", "user:after-a-quiet-while"),
+                "old counts are swept, and the address has names of its own again");
     }
 }

@@ -137,8 +137,11 @@ class ComposeFileTest {
 
     /** What docker-compose config says of the file with these variables set ("" when it accepts it). */
     static String composeConfig(Map<String, String> variables) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
-                .redirectErrorStream(true);
+        // an empty env file, not the .env beside the file: a developer's own secrets would hide a missing one
+        Path noEnv = Files.createTempFile("compose", ".env");
+        noEnv.toFile().deleteOnExit();
+        ProcessBuilder builder = new ProcessBuilder("docker-compose", "--env-file", noEnv.toString(), "-f",
+                COMPOSE.toString(), "config", "-q").redirectErrorStream(true);
         SECRETS.keySet().forEach(builder.environment()::remove);
         builder.environment().putAll(variables);
         Process check = builder.start();
