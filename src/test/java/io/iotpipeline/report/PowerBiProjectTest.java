@@ -184,6 +184,12 @@ class PowerBiProjectTest {
         assertEquals(List.of("measure 'State' (Counts) and column Silent Devices[state]",
                 "measure 'silent devices' (Counts) and table 'Silent Devices'"), nameClashes(List.of(silent, counts))
                         .stream().sorted().toList());
+        // a column of the measure's own table, read first, must not hide the same name in another table
+        PowerBiProject.Table states = new PowerBiProject.Table("States", "v", "directQuery",
+                Map.of("state", new PowerBiProject.Column("state", "string", "state", false)), Map.of("State", "1"),
+                List.of("state", "State"), "States.tmdl");
+        assertEquals(List.of("States: 'State' and 'state'", "measure 'State' (States) and column Silent Devices[state]"),
+                nameClashes(List.of(states, silent)).stream().sorted().toList());
     }
 
     /**
@@ -196,11 +202,11 @@ class PowerBiProjectTest {
         Map<String, String> measureTables = new TreeMap<>();
         Map<String, String> measureNames = new TreeMap<>();
         Map<String, String> tableNames = new TreeMap<>();
-        Map<String, String> columnTables = new TreeMap<>();
+        Map<String, List<PowerBiProject.Table>> columnTables = new TreeMap<>();
         for (PowerBiProject.Table table : tables) {
             tableNames.put(table.name().toLowerCase(Locale.ROOT), table.name());
             for (String column : table.columns().keySet()) {
-                columnTables.putIfAbsent(column.toLowerCase(Locale.ROOT), table.name() + "[" + column + "]");
+                columnTables.computeIfAbsent(column.toLowerCase(Locale.ROOT), ignored -> new ArrayList<>()).add(table);
             }
         }
         for (PowerBiProject.Table table : tables) {
@@ -209,9 +215,14 @@ class PowerBiProjectTest {
                 if (tableNames.containsKey(key)) {
                     clashes.add("measure '" + measure + "' (" + table.name() + ") and table '" + tableNames.get(key) + "'");
                 }
-                String column = columnTables.get(key);
-                if (column != null && !column.startsWith(table.name() + "[")) {
-                    clashes.add("measure '" + measure + "' (" + table.name() + ") and column " + column);
+                // every other table with such a column (a column of the measure's own table is a clash found below)
+                for (PowerBiProject.Table other : columnTables.getOrDefault(key, List.of())) {
+                    if (other != table) {
+                        String column = other.columns().keySet().stream()
+                                .filter(name -> name.equalsIgnoreCase(measure)).findFirst().orElseThrow();
+                        clashes.add("measure '" + measure + "' (" + table.name() + ") and column " + other.name() + "["
+                                + column + "]");
+                    }
                 }
             }
         }
